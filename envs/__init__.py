@@ -1,0 +1,49 @@
+"""Gymnasium environments of webtwin; importing this module registers their ids.
+
+```python
+import gymnasium as gym
+import webtwin.envs
+
+env = gym.make("webtwin/mail-text-v0", task="mail/star_thread")
+obs, info = env.reset(seed=7)
+```
+"""
+
+from __future__ import annotations
+
+from gymnasium.envs.registration import register, registry
+
+from webtwin.simulators import site_sets, task_families
+
+from .actions import ActionError, describe_actions, parse_action
+from .text_env import DEFAULT_MAX_STEPS, EnvSnapshot, EpisodeVerdict, WebtwinTextEnv
+
+__all__ = [
+    "ActionError", "EnvSnapshot", "WebtwinTextEnv", "describe_actions", "env_ids",
+    "list_tasks", "parse_action",
+]
+
+VERSION = 0
+
+
+def list_tasks(site: str | None = None) -> list[str]:
+    """Task family ids, for one site set (`"mail"`, `"workday"`, ...) or all of them."""
+    return sorted(task_families(site))
+
+
+def env_ids(mode: str = "text") -> list[str]:
+    """Registered env ids of a mode."""
+    return [f"webtwin/{name}-{mode}-v{VERSION}" for name in sorted(site_sets())]
+
+
+def _register_all() -> None:
+    for name in sorted(site_sets()):
+        env_id = f"webtwin/{name}-text-v{VERSION}"
+        if env_id in registry:
+            continue
+        register(id=env_id, entry_point="webtwin.envs.text_env:WebtwinTextEnv",
+                 kwargs={"site_set": name}, max_episode_steps=DEFAULT_MAX_STEPS,
+                 additional_wrappers=(EpisodeVerdict.wrapper_spec(),))
+
+
+_register_all()

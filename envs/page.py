@@ -1,0 +1,230 @@
+"""Pages as an agent reads them: HTML → an accessibility-tree-like text with element ids.
+
+Interactive elements read `[bid] role "name" state`, e.g. `[thread-12] link "Ana — Invoice"`,
+`[to] textbox "To" value="ana@fernhill.test"`, `[select-12] checkbox "Select" unchecked`.
+Headings read `# Inbox`; table cells are separated by `|`; structure is shown by indentation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+__all__ = ["FieldValue", "Page", "control_value", "parse_page", "render_text"]
+
+FieldValue = str | bool
+SKIP_TAGS = frozenset({"script", "style", "head", "template", "noscript", "title", "meta",
+                       "link", "svg"})
+INDENT_TAGS = frozenset({"nav", "main", "form", "section", "aside", "header", "footer", "table",
+                         "ul", "ol", "fieldset", "dialog", "article"})
+BLOCK_TAGS = INDENT_TAGS | frozenset({
+    "body", "div", "p", "li", "tr", "pre", "blockquote", "dl", "dt", "dd", "thead", "tbody",
+    "tfoot", "hr", "figure", "figcaption", "legend", "caption", "br", "summary", "details"})
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+TEXT_INPUTS = frozenset({"text", "email", "search", "url", "tel", "password", "number", ""})
+DATE_INPUTS = frozenset({"date", "datetime-local", "time", "month", "week"})
+BUTTON_INPUTS = frozenset({"submit", "button", "reset", "image"})
+MAX_NAME = 300
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Page:
+    """A loaded page: its URL, HTTP status, parsed tree and elements by `data-bid`."""
+
+    url: str
+    status: int
+    tree: LexborHTMLParser
+    elements: dict[str, LexborNode] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+def parse_page(url: str, status: int, html: str) -> Page:
+    tree = LexborHTMLParser(html)
+    elements = {node.attributes["data-bid"] or "": node for node in tree.css("[data-bid]")}
+    labels = {node.attributes.get("for") or "": _collapse(node.text(deep=True))
+              for node in tree.css("label[for]")}
+    return Page(url, status, tree, elements, labels)
+
+
+def control_value(node: LexborNode, values: Mapping[str, FieldValue]) -> FieldValue:
+    """The current value of a form control: what the agent set, else the page's default."""
+    bid = node.attributes.get("data-bid")
+    if bid is not None and bid in values:
+        return values[bid]
+    tag, kind = node.tag, (node.attributes.get("type") or "").lower()
+    if tag == "input" and kind in {"checkbox", "radio"}:
+        return "checked" in node.attributes
+    if tag == "textarea":
+        return node.text(deep=True)
+    if tag == "select":
+        return _selected_option(node)
+    return node.attributes.get("value") or ""
+
+
+def render_text(page: Page, values: Mapping[str, FieldValue]) -> str:
+    """The page as indented text, with current field values."""
+    renderer = _Renderer(page, values)
+    body = page.tree.body
+    if body is not None:
+        renderer.visit(body)
+    renderer.flush()
+    return "\n".join(renderer.lines)
+
+
+class _Renderer:
+    def __init__(self, page: Page, values: Mapping[str, FieldValue]):
+        self.page, self.values = page, values
+        self.lines: list[str] = []
+        self.buffer: list[str] = []
+        self.depth = 0
+
+    def flush(self) -> None:
+        text = " ".join(self.buffer).strip().strip("|").strip()
+        self.buffer.clear()
+        if text:
+            self.lines.append("  " * self.depth + text)
+
+    def visit(self, node: LexborNode) -> None:
+        if node.is_text_node:
+            text = _collapse(node.text_content or "")
+            if text:
+                self.buffer.append(text)
+            return
+        tag = node.tag or ""
+        if tag in SKIP_TAGS or tag.startswith("-") or _hidden(node):
+            return
+        if "data-bid" in node.attributes or _interactive(node):
+            self.buffer.append(self.element(node))
+        elif tag in HEADINGS:
+            self.flush()
+            self.lines.append("  " * self.depth + "#" * HEADINGS[tag] + " " + _text(node))
+        elif tag in BLOCK_TAGS:
+            self.block(node, indent=tag in INDENT_TAGS and tag != "body")
+        elif tag == "img":
+            self.buffer.append(f"img {_quote(node.attributes.get('alt') or '')}")
+        else:
+            self.children(node)
+            if tag in {"td", "th"}:
+                self.buffer.append("|")
+
+    def block(self, node: LexborNode, indent: bool) -> None:
+        self.flush()
+        self.depth += indent
+        self.children(node)
+        self.flush()
+        self.depth -= indent
+
+    def children(self, node: LexborNode) -> None:
+        child = node.child
+        while child is not None:
+            self.visit(child)
+            child = child.next
+
+    def element(self, node: LexborNode) -> str:
+        bid = node.attributes.get("data-bid")
+        prefix = f"[{bid}] " if bid is not None else ""
+        role, name, state = _describe(node, self.page, self.values)
+        text = f"{prefix}{role} {_quote(name)}" if role else f"{prefix}{_quote(name)}"
+        if "disabled" in node.attributes:
+            state = (state + " disabled").strip()
+        return f"{text} {state}".rstrip()
+
+
+def _describe(node: LexborNode, page: Page, values: Mapping[str, FieldValue]
+              ) -> tuple[str, str, str]:
+    """(role, accessible name, state) of an element."""
+    tag, kind = node.tag or "", (node.attributes.get("type") or "").lower()
+    if tag == "a":
+        return "link", _name(node, page), ""
+    if tag == "button" or (tag == "input" and kind in BUTTON_INPUTS):
+        return "button", _name(node, page) or node.attributes.get("value") or "", ""
+    if tag == "input" and kind in {"checkbox", "radio"}:
+        checked = control_value(node, values)
+        return kind, _field_name(node, page), "checked" if checked else "unchecked"
+    if tag == "select":
+        options = [_collapse(option.text(deep=True)) for option in node.css("option")]
+        chosen = _option_text(node, str(control_value(node, values)))
+        return "combobox", _field_name(node, page), (
+            f"value={_quote(chosen)} options={json.dumps(options, ensure_ascii=False)}")
+    if tag in {"input", "textarea"}:
+        role = "textarea" if tag == "textarea" else ("date" if kind in DATE_INPUTS else "textbox")
+        return role, _field_name(node, page), _value_state(node, values)
+    return "", _text(node), ""
+
+
+def _value_state(node: LexborNode, values: Mapping[str, FieldValue]) -> str:
+    value = str(control_value(node, values))
+    if value:
+        return f"value={_quote(value)}"
+    placeholder = node.attributes.get("placeholder")
+    return f"placeholder={_quote(placeholder)}" if placeholder else ""
+
+
+def _name(node: LexborNode, page: Page) -> str:
+    return (node.attributes.get("aria-label") or _text(node) or node.attributes.get("title")
+            or "")
+
+
+def _field_name(node: LexborNode, page: Page) -> str:
+    attrs = node.attributes
+    return (attrs.get("aria-label") or page.labels.get(attrs.get("id") or "\0")
+            or attrs.get("placeholder") or attrs.get("title") or attrs.get("name") or "")
+
+
+def _selected_option(select: LexborNode) -> str:
+    options = select.css("option")
+    chosen = next((o for o in options if "selected" in o.attributes), options[0] if options
+                  else None)
+    if chosen is None:
+        return ""
+    value = chosen.attributes.get("value")
+    return value if value is not None else _collapse(chosen.text(deep=True))
+
+
+def _option_text(select: LexborNode, value: str) -> str:
+    for option in select.css("option"):
+        option_value = option.attributes.get("value")
+        text = _collapse(option.text(deep=True))
+        if (option_value if option_value is not None else text) == value:
+            return text
+    return value
+
+
+def _interactive(node: LexborNode) -> bool:
+    tag = node.tag
+    if tag == "a":
+        return "href" in node.attributes
+    if tag == "input":
+        return (node.attributes.get("type") or "").lower() != "hidden"
+    return tag in {"button", "select", "textarea"}
+
+
+def _hidden(node: LexborNode) -> bool:
+    attrs = node.attributes
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    if node.tag == "input" and (attrs.get("type") or "").lower() == "hidden":
+        return True
+    style = (attrs.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _text(node: LexborNode) -> str:
+    return _clip(_collapse(node.text(deep=True, separator=" ")))
+
+
+def _collapse(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_NAME else text[: MAX_NAME - 1] + "…"
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)

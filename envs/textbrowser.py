@@ -1,0 +1,292 @@
+"""A browser without a screen: follows links and submits forms the way Chromium would.
+
+It keeps the current page, the values the agent typed (sent only when a form is submitted),
+the history and the world cookie, and performs parsed actions against the in-process app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+
+from selectolax.lexbor import LexborNode
+
+from .actions import ParsedAction
+from .asgi import AsgiClient, Response
+from .page import BUTTON_INPUTS, FieldValue, control_value, parse_page, render_text
+
+__all__ = ["BrowserState", "TextBrowser", "ActionOutcome"]
+
+MAX_REDIRECTS = 10
+FILLABLE = frozenset({"text", "email", "search", "url", "tel", "password", "number", "date",
+                      "datetime-local", "time", "month", "week", ""})
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    """What an action did: an error for the agent, and the answer if it ended the episode."""
+
+    error: str = ""
+    finished: bool = False
+    answer: str | None = None
+
+
+@dataclass
+class BrowserState:
+    """Everything needed to put a browser back exactly where it was."""
+
+    url: str = "about:blank"
+    status: int = 200
+    html: str = ""
+    values: dict[str, FieldValue] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
+    position: int = -1
+
+
+class TextBrowser:
+    """Performs actions on pages of the simulated sites, in-process.
+
+    ## Parameters
+    - `client`: the in-process client of the app.
+    - `cookies`: cookies sent with every request (the world binding).
+    - `hosts`: host names an agent may open (the simulated sites).
+    """
+
+    def __init__(self, client: AsgiClient, cookies: Mapping[str, str], hosts: set[str]):
+        self.client = client
+        self.cookies = dict(cookies)
+        self.hosts = hosts
+        self.state = BrowserState()
+        self.page = parse_page(self.state.url, 200, "")
+
+    # -- observation ----------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return self.state.url
+
+    def text(self) -> str:
+        return render_text(self.page, self.state.values)
+
+    def save(self) -> BrowserState:
+        s = self.state
+        return BrowserState(s.url, s.status, s.html, dict(s.values), list(s.history), s.position)
+
+    def load(self, state: BrowserState) -> None:
+        self.state = BrowserState(state.url, state.status, state.html, dict(state.values),
+                                  list(state.history), state.position)
+        self.page = parse_page(state.url, state.status, state.html)
+
+    # -- navigation -----------------------------------------------------------------------
+    def open(self, url: str) -> str:
+        """Start afresh at `url` (a reset): history cleared."""
+        self.state = BrowserState()
+        return self.navigate("GET", url)
+
+    def navigate(self, method: str, url: str, body: bytes = b"", record: bool = True) -> str:
+        """Load a page (following redirects); returns an error text or ""."""
+        response, final_url = self._fetch(method, url, body)
+        html = response.body.decode("utf-8", errors="replace")
+        self.state.url, self.state.status, self.state.html = final_url, response.status, html
+        self.state.values = {}
+        self.page = parse_page(final_url, response.status, html)
+        if record:
+            del self.state.history[self.state.position + 1:]
+            self.state.history.append(final_url)
+            self.state.position = len(self.state.history) - 1
+        return "" if response.status < 400 else f"the server answered HTTP {response.status}"
+
+    def _fetch(self, method: str, url: str, body: bytes) -> tuple[Response, str]:
+        headers = [("cookie", "; ".join(f"{k}={v}" for k, v in sorted(self.cookies.items())))]
+        if method == "POST":
+            headers.append(("content-type", "application/x-www-form-urlencoded"))
+        for _ in range(MAX_REDIRECTS):
+            response = self.client.request(method, url, body, headers)
+            location = response.header("location")
+            if response.status not in {301, 302, 303, 307, 308} or location is None:
+                return response, url
+            url = urljoin(url, location)
+            if response.status in {301, 302, 303}:
+                method, body = "GET", b""
+        raise RuntimeError(f"more than {MAX_REDIRECTS} redirects from {url}")
+
+    # -- actions --------------------------------------------------------------------------
+    def perform(self, action: ParsedAction) -> ActionOutcome:
+        handler = getattr(self, f"_do_{action.name}")
+        try:
+            result: ActionOutcome | str = handler(*action.args)
+        except LookupError as error:
+            return ActionOutcome(error=str(error.args[0]))
+        return result if isinstance(result, ActionOutcome) else ActionOutcome(error=result)
+
+    def _element(self, bid: str) -> LexborNode:
+        node = self.page.elements.get(bid)
+        if node is None:
+            raise LookupError(f'no element with id "{bid}" on this page')
+        if "disabled" in node.attributes:
+            raise LookupError(f'element "{bid}" is disabled')
+        return node
+
+    def _do_click(self, bid: str) -> str:
+        node = self._element(bid)
+        tag, kind = node.tag, (node.attributes.get("type") or "").lower()
+        if tag == "a":
+            href = node.attributes.get("href")
+            return self._go(urljoin(self.url, href)) if href else ""
+        if tag == "input" and kind in {"checkbox", "radio"}:
+            return self._set_checked(node, not control_value(node, self.state.values)
+                                     if kind == "checkbox" else True)
+        if (tag == "button" and kind in {"submit", ""}) or (tag == "input" and kind in
+                                                            {"submit", "image"}):
+            return self._submit(node, submitter=node)
+        return ""  # focusing a field or pressing a script-only button changes nothing
+
+    def _do_fill(self, bid: str, text: str) -> str:
+        node = self._element(bid)
+        kind = (node.attributes.get("type") or "").lower()
+        if node.tag == "textarea" or (node.tag == "input" and kind in FILLABLE):
+            limit = node.attributes.get("maxlength")
+            if limit and limit.isdigit() and len(text) > int(limit):
+                return f'"{bid}" accepts at most {limit} characters; got {len(text)}'
+            self.state.values[bid] = text
+            return ""
+        return f'element "{bid}" is a {node.tag}, not a text field; use click or select_option'
+
+    def _do_select_option(self, bid: str, option: str) -> str:
+        node = self._element(bid)
+        if node.tag != "select":
+            return f'element "{bid}" is not a drop-down'
+        for candidate in node.css("option"):
+            value = candidate.attributes.get("value")
+            text = " ".join(candidate.text(deep=True).split())
+            if option in {value, text}:
+                self.state.values[bid] = value if value is not None else text
+                return ""
+        choices = [" ".join(o.text(deep=True).split()) for o in node.css("option")]
+        return f'"{bid}" has no option {option!r}; options: {choices}'
+
+    def _do_check(self, bid: str) -> str:
+        return self._set_checked(self._element(bid), True)
+
+    def _do_uncheck(self, bid: str) -> str:
+        node = self._element(bid)
+        if (node.attributes.get("type") or "").lower() == "radio":
+            return f'"{bid}" is a radio button; check another option instead'
+        return self._set_checked(node, False)
+
+    def _set_checked(self, node: LexborNode, checked: bool) -> str:
+        kind = (node.attributes.get("type") or "").lower()
+        bid = node.attributes.get("data-bid") or ""
+        if node.tag != "input" or kind not in {"checkbox", "radio"}:
+            return f'element "{bid}" is not a checkbox'
+        if kind == "radio" and checked:
+            for other in self._form_controls(node):
+                if other.attributes.get("name") == node.attributes.get("name"):
+                    self.state.values[other.attributes.get("data-bid") or ""] = False
+        self.state.values[bid] = checked
+        return ""
+
+    def _do_press(self, bid: str, key: str) -> str:
+        node = self._element(bid)
+        if key != "Enter":
+            return ""  # other keys only move focus or type nothing in a page without script
+        if node.tag == "input" and _form_of(node) is not None:
+            buttons = [c for c in self._form_controls(node) if _is_submit(c)]
+            return self._submit(node, submitter=buttons[0] if buttons else None)
+        return self._do_click(bid) if node.tag in {"a", "button"} else ""
+
+    def _do_goto(self, url: str) -> str:
+        return self._go(urljoin(self.url, url.strip()))
+
+    def _do_go_back(self) -> str:
+        return self._step_history(-1)
+
+    def _do_go_forward(self) -> str:
+        return self._step_history(+1)
+
+    def _do_scroll(self, dx: float, dy: float) -> str:
+        return ""  # the text page always holds the whole document
+
+    def _do_noop(self) -> str:
+        return ""
+
+    def _do_stop(self, answer: str) -> ActionOutcome:
+        return ActionOutcome(finished=True, answer=answer)
+
+    def _do_send_msg_to_user(self, text: str) -> ActionOutcome:
+        return ActionOutcome(finished=True, answer=text)
+
+    def _step_history(self, delta: int) -> str:
+        target = self.state.position + delta
+        if not 0 <= target < len(self.state.history):
+            return "no page to go " + ("back" if delta < 0 else "forward") + " to"
+        self.state.position = target
+        return self.navigate("GET", self.state.history[target], record=False)
+
+    def _go(self, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or (parts.hostname or "") not in self.hosts:
+            return (f"cannot open {url[:200]!r}: only the simulated sites are reachable "
+                    f"({', '.join(sorted(self.hosts))})")
+        return self.navigate("GET", urlunsplit(parts._replace(fragment="")))
+
+    # -- forms ----------------------------------------------------------------------------
+    def _form_controls(self, node: LexborNode) -> list[LexborNode]:
+        form = _form_of(node)
+        return form.css("input, select, textarea, button") if form is not None else []
+
+    def _submit(self, node: LexborNode, submitter: LexborNode | None) -> str:
+        form = _form_of(node)
+        if form is None:
+            return ""  # a button outside any form does nothing without script
+        fields = self._form_fields(form, submitter)
+        attrs = form.attributes
+        action = (submitter.attributes.get("formaction") if submitter is not None else None) \
+            or attrs.get("action") or self.url
+        target = urljoin(self.url, action)
+        if (attrs.get("method") or "get").lower() == "post":
+            return self._post(target, urlencode(fields).encode())
+        parts = urlsplit(target)
+        return self._go(urlunsplit(parts._replace(query=urlencode(fields), fragment="")))
+
+    def _post(self, url: str, body: bytes) -> str:
+        if (urlsplit(url).hostname or "") not in self.hosts:
+            return f"cannot submit to {url[:200]!r}: not a simulated site"
+        return self.navigate("POST", url, body)
+
+    def _form_fields(self, form: LexborNode, submitter: LexborNode | None
+                     ) -> list[tuple[str, str]]:
+        fields: list[tuple[str, str]] = []
+        for control in form.css("input, select, textarea, button"):
+            name = control.attributes.get("name")
+            if not name or "disabled" in control.attributes:
+                continue
+            fields.extend((name, value) for value in self._submitted(control, submitter))
+        return fields
+
+    def _submitted(self, control: LexborNode, submitter: LexborNode | None) -> list[str]:
+        kind = (control.attributes.get("type") or "").lower()
+        if control.tag == "button" or (control.tag == "input" and kind in BUTTON_INPUTS):
+            if submitter is None or control.mem_id != submitter.mem_id:
+                return []
+            return [control.attributes.get("value") or ""]
+        if control.tag == "input" and kind == "file":
+            return []
+        value = control_value(control, self.state.values)
+        if control.tag == "input" and kind in {"checkbox", "radio"}:
+            return [control.attributes.get("value") or "on"] if value else []
+        return [str(value)]
+
+
+def _form_of(node: LexborNode) -> LexborNode | None:
+    parent = node.parent
+    while parent is not None and parent.tag != "form":
+        parent = parent.parent
+    return parent
+
+
+def _is_submit(node: LexborNode) -> bool:
+    kind = (node.attributes.get("type") or "").lower()
+    return (node.tag == "button" and kind in {"submit", ""}) or (
+        node.tag == "input" and kind in {"submit", "image"})
+

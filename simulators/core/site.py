@@ -1,0 +1,61 @@
+"""The contract between the core and a site: one `SiteSpec` per site package."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import MetaData
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from sqlalchemy.engine import Connection
+    from sqlalchemy.orm import Session
+
+    from .tasks import TaskFamily
+    from .world import World
+
+__all__ = ["EventHandler", "SiteSpec"]
+
+EventHandler = Callable[["Session", "World", dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class SiteSpec:
+    """Everything the core needs to host a site.
+
+    ## Description
+    A site is one folder under `simulators/` whose `__init__.py` defines `SITE = SiteSpec(...)`.
+    The registry in `simulators/__init__.py` lists the sites; the server, the env ids and the
+    conformance tests are derived from it.
+
+    ## Parameters
+    - `name`: short id, also the subdomain (`mail` → `mail.localhost`).
+    - `title`: human name shown in the index page.
+    - `metadata`: the site's SQLAlchemy `MetaData` (its own declarative base).
+    - `generate`: `generate(world, seed)` fills a fresh world through the site's services.
+    - `build_app`: returns the site's FastAPI sub-app (HTML pages and `/api` JSON routes).
+    - `event_handlers`: scheduled event kind → handler, fired as the virtual clock advances.
+    - `task_families`: returns the site's task family classes (imported lazily).
+    - `start_path`: where an episode's browser starts.
+    - `after_create`: extra DDL run once on a new world (FTS tables, triggers).
+    - `derived_tables`: tables excluded from digests and diffs (e.g. FTS shadow tables).
+    """
+
+    name: str
+    title: str
+    metadata: MetaData
+    generate: Callable[[World, int], None]
+    build_app: Callable[[], FastAPI]
+    task_families: Callable[[], Sequence[type[TaskFamily]]]
+    event_handlers: Mapping[str, EventHandler] = field(default_factory=dict)
+    start_path: str = "/"
+    after_create: Callable[[Connection], None] | None = None
+    derived_tables: tuple[str, ...] = ()
+    templates_dir: Path | None = None
+
+    @property
+    def host(self) -> str:
+        return f"{self.name}.localhost"

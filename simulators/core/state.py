@@ -1,0 +1,104 @@
+"""Canonical digests and row-level diffs of world states."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table
+
+__all__ = ["Row", "TableDiff", "WorldDiff", "digest_connection", "diff_connections", "read_rows"]
+
+Row = dict[str, Any]
+
+
+@dataclass
+class TableDiff:
+    """Rows of one table that were inserted, updated (before, after) or deleted."""
+
+    inserted: list[Row] = field(default_factory=list)
+    updated: list[tuple[Row, Row]] = field(default_factory=list)
+    deleted: list[Row] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.inserted or self.updated or self.deleted)
+
+    def summary(self) -> dict[str, int]:
+        return {"inserted": len(self.inserted), "updated": len(self.updated),
+                "deleted": len(self.deleted)}
+
+
+@dataclass
+class WorldDiff:
+    """Per-table changes between two states of the same world."""
+
+    tables: dict[str, TableDiff] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return any(self.tables.values())
+
+    def table(self, name: str) -> TableDiff:
+        return self.tables.get(name, TableDiff())
+
+    def changed_tables(self) -> list[str]:
+        return sorted(name for name, change in self.tables.items() if change)
+
+    def to_json(self) -> dict[str, Any]:
+        return {name: {"inserted": d.inserted, "deleted": d.deleted,
+                       "updated": [{"before": b, "after": a} for b, a in d.updated]}
+                for name, d in sorted(self.tables.items()) if d}
+
+
+def _primary_key(table: Table) -> list[str]:
+    return [column.name for column in table.primary_key.columns] or ["rowid"]
+
+
+def read_rows(conn: sqlite3.Connection, table: Table) -> dict[tuple[Any, ...], Row]:
+    """Every row of `table`, keyed by primary key, in primary-key order."""
+    key = _primary_key(table)
+    columns = [column.name for column in table.columns]
+    order = ", ".join(f'"{name}"' for name in key)
+    names = ", ".join(f'"{name}"' for name in columns)
+    cursor = conn.execute(f'SELECT {names} FROM "{table.name}" ORDER BY {order}')
+    rows: dict[tuple[Any, ...], Row] = {}
+    for values in cursor:
+        row = dict(zip(columns, values, strict=True))
+        rows[tuple(row[name] for name in key)] = row
+    return rows
+
+
+def digest_connection(conn: sqlite3.Connection, tables: Iterable[Table]) -> str:
+    """sha256 over every row of every table, in a canonical order and encoding."""
+    hasher = hashlib.sha256()
+    for table in tables:
+        hasher.update(table.name.encode() + b"\0")
+        for row in read_rows(conn, table).values():
+            encoded = json.dumps(row, sort_keys=True, ensure_ascii=False, default=_encode)
+            hasher.update(encoded.encode() + b"\n")
+    return hasher.hexdigest()
+
+
+def diff_connections(
+    before: sqlite3.Connection, after: sqlite3.Connection, tables: Iterable[Table]
+) -> WorldDiff:
+    """Row-level differences between two databases holding the same tables."""
+    result = WorldDiff()
+    for table in tables:
+        old, new = read_rows(before, table), read_rows(after, table)
+        change = TableDiff(
+            inserted=[new[k] for k in new if k not in old],
+            deleted=[old[k] for k in old if k not in new],
+            updated=[(old[k], new[k]) for k in new if k in old and old[k] != new[k]],
+        )
+        result.tables[table.name] = change
+    return result
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.hex()
+    raise TypeError(f"cannot encode {type(value).__name__} in a digest")

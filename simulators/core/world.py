@@ -1,0 +1,212 @@
+"""A world: one isolated, snapshot-able copy of the state of a set of sites.
+
+The whole state (rows, virtual clock, id counters, scheduled events) lives in one in-memory
+SQLite database, so `snapshot()` is `serialize()` and `restore()` is `deserialize()`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from .models import CoreBase, IdCounter, ScheduledEvent, WorldMeta
+from .rng import substream
+from .site import SiteSpec
+from .state import digest_connection
+
+__all__ = ["World", "UserError", "WORLD_EPOCH"]
+
+# 2026-03-02 09:00 UTC, a Monday. Worlds start at this date plus a seeded number of days, so a
+# world's "today" never depends on when it is run.
+WORLD_EPOCH = 1772442000
+DAY = 86400
+
+
+class UserError(ValueError):
+    """A request the site refuses with a message for the user (bad address, empty cart, ...)."""
+
+
+class World:
+    """One world: an in-memory SQLite database holding the state of `sites`.
+
+    ## Description
+    Services change state inside `transaction()`; the virtual clock moves only through
+    `advance()`, which fires due scheduled events in (due time, id) order.
+
+    ## Parameters
+    - `sites`: the site specs this world holds (their tables exist in it).
+    - `conn`: an open sqlite3 connection; a new empty in-memory one by default.
+    """
+
+    def __init__(self, sites: Sequence[SiteSpec], conn: sqlite3.Connection | None = None):
+        self.sites: dict[str, SiteSpec] = {site.name: site for site in sites}
+        self.conn = conn or sqlite3.connect(":memory:", check_same_thread=False)
+        self.engine: Engine = _engine_over(self.conn)
+
+    # -- construction -----------------------------------------------------------------------
+    @classmethod
+    def empty(cls, sites: Sequence[SiteSpec], seed: int) -> World:
+        """A world with every table created, the clock set, and no content."""
+        world = cls(sites)
+        with world.engine.begin() as connection:
+            CoreBase.metadata.create_all(connection)
+            for site in sites:
+                site.metadata.create_all(connection)
+                if site.after_create is not None:
+                    site.after_create(connection)
+        start = WORLD_EPOCH + substream(seed, "clock").randrange(0, 200) * DAY
+        with world.transaction() as session:
+            for key, value in (("seed", seed), ("now", start), ("start", start)):
+                session.add(WorldMeta(key=key, value=str(value)))
+            session.add(WorldMeta(key="sites", value=",".join(sorted(world.sites))))
+        return world
+
+    @classmethod
+    def from_bytes(cls, sites: Sequence[SiteSpec], data: bytes) -> World:
+        world = cls(sites)
+        world.restore(data)
+        return world
+
+    # -- sessions ---------------------------------------------------------------------------
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False, autoflush=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose changes commit together or, on any exception, not at all."""
+        session = self.session()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    # -- clock and ids ----------------------------------------------------------------------
+    def meta(self, key: str) -> str:
+        row = self.conn.execute("SELECT value FROM world_meta WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            raise KeyError(f"world has no meta key {key!r}")
+        return str(row[0])
+
+    @property
+    def now(self) -> int:
+        """Virtual time, in epoch seconds (UTC)."""
+        return int(self.meta("now"))
+
+    @property
+    def seed(self) -> int:
+        return int(self.meta("seed"))
+
+    @staticmethod
+    def next_id(session: Session, table: str) -> int:
+        """Allocate the next id of `table` from the counter stored in the world."""
+        counter = session.get(IdCounter, table)
+        if counter is None:
+            counter = IdCounter(table=table, next_id=1)
+            session.add(counter)
+        allocated = counter.next_id
+        counter.next_id = allocated + 1
+        return allocated
+
+    def schedule(
+        self, session: Session, due_at: int, site: str, kind: str, payload: dict[str, Any]
+    ) -> int:
+        """Schedule `site`'s handler `kind` to run when the clock reaches `due_at`."""
+        if kind not in self.sites[site].event_handlers:
+            raise KeyError(f"site {site!r} has no event handler {kind!r}")
+        event_id = self.next_id(session, ScheduledEvent.__tablename__)
+        body = json.dumps(payload, sort_keys=True, ensure_ascii=False)
+        session.add(ScheduledEvent(id=event_id, due_at=due_at, site=site, kind=kind, payload=body))
+        return event_id
+
+    def advance(self, seconds: int) -> int:
+        """Move the clock forward by `seconds`, firing due events; returns how many fired."""
+        if seconds < 0:
+            raise ValueError("the virtual clock never goes backwards")
+        return self.advance_to(self.now + seconds)
+
+    def advance_to(self, when: int) -> int:
+        fired = 0
+        with self.transaction() as session:
+            while (due := _next_due_event(session, when)) is not None:
+                _set_now(session, max(due.due_at, self.now))
+                handler = self.sites[due.site].event_handlers[due.kind]
+                handler(session, self, json.loads(due.payload))
+                due.fired = True
+                session.flush()
+                fired += 1
+            _set_now(session, max(when, self.now))
+        return fired
+
+    # -- snapshots --------------------------------------------------------------------------
+    def snapshot(self) -> bytes:
+        """The whole state as bytes (a SQLite database image)."""
+        return self.conn.serialize()
+
+    def restore(self, data: bytes) -> None:
+        """Replace the whole state with a snapshot taken from a world of the same sites."""
+        # Sessions are closed after every transaction, so no statement holds the connection;
+        # if one did, sqlite3 raises rather than corrupting the state.
+        self.conn.deserialize(data)
+
+    def fork(self) -> World:
+        """An independent copy of this world at this instant."""
+        return World.from_bytes(list(self.sites.values()), self.snapshot())
+
+    def digest(self) -> str:
+        """Canonical hash of the state (derived tables such as search indexes excluded)."""
+        return digest_connection(self.conn, self.tables())
+
+    def tables(self) -> list[Any]:
+        """All SQLAlchemy tables of this world that hold state, sorted by name."""
+        derived = {name for site in self.sites.values() for name in site.derived_tables}
+        found = list(CoreBase.metadata.sorted_tables)
+        for site in self.sites.values():
+            found.extend(site.metadata.sorted_tables)
+        return sorted((t for t in found if t.name not in derived), key=lambda t: t.name)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.conn.close()
+
+
+def _engine_over(conn: sqlite3.Connection) -> Engine:
+    """A SQLAlchemy engine whose only connection is `conn` (one engine per world)."""
+    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def _next_due_event(session: Session, when: int) -> ScheduledEvent | None:
+    query = (
+        select(ScheduledEvent)
+        .where(ScheduledEvent.fired.is_(False), ScheduledEvent.due_at <= when)
+        .order_by(ScheduledEvent.due_at, ScheduledEvent.id)
+        .limit(1)
+    )
+    return session.scalars(query).first()
+
+
+def _set_now(session: Session, when: int) -> None:
+    row = session.get(WorldMeta, "now")
+    assert row is not None, "world_meta.now is created with the world"
+    row.value = str(when)

@@ -1,0 +1,1 @@
+"""Pieces of the mail world generator (`..generate.generate_mail` is the entry point)."""

@@ -1,0 +1,86 @@
+"""The conversation page, its actions, and attachment views."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+
+from webtwin.simulators.core.web import FormDep, WorldDep, see_other
+
+from . import queries, services
+from .models import Contact, Message, Thread
+from .pages_common import IdPath, chrome, render_page, safe_back, with_notice
+from .pages_lists import run_thread_op
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+# After these the conversation leaves the view it was in (or reading it would undo the op),
+# so the browser goes back to a list, as in Gmail.
+_LEAVES = {"archive": "/inbox", "trash": "/inbox", "spam": "/inbox", "unread": "/inbox",
+           "snooze": "/inbox", "delete_forever": "/trash"}
+
+
+@router.get("/thread/{thread_id}", response_class=HTMLResponse)
+async def thread_page(request: Request, world: WorldDep, thread_id: IdPath) -> HTMLResponse:
+    """A conversation; opening it marks every message read."""
+    with world.session() as s:
+        if queries.load_thread(s, thread_id) is None:
+            raise HTTPException(404, f"there is no conversation with id {thread_id}")
+    with world.transaction() as s:
+        services.open_thread(s, thread_id)
+    with world.session() as s:
+        thread = queries.load_thread(s, thread_id)
+        assert thread is not None
+        ui = chrome(s, world, request, active=_active_view(thread))
+        me = queries.account(s).email.lower()
+        known = set(s.scalars(select(Contact.email).order_by(Contact.email)))
+        shown = [m for m in thread.messages if m.status in ("received", "sent")]
+        pending = [m for m in thread.messages if m.status in ("draft", "scheduled")]
+        labels = queries.thread_labels(s, [thread_id])[thread_id]
+        return render_page(
+            "mail/thread.html", ui=ui, thread=thread, messages=shown, pending=pending,
+            labels=labels, label_choices=queries.label_tree(s), me=me, contacts=known,
+            snoozed=bool(thread.snoozed_until and thread.snoozed_until > world.now),
+            reply_target=_reply_target(shown, me))
+
+
+def _active_view(thread: Thread) -> str:
+    if thread.trashed:
+        return "trash"
+    if thread.spam:
+        return "spam"
+    return "inbox" if thread.in_inbox else "all"
+
+
+def _reply_target(messages: list[Message], me: str) -> Message | None:
+    """The message the bottom "Reply" buttons answer: the latest one not from the owner."""
+    for message in reversed(messages):
+        if message.sender_email.lower() != me:
+            return message
+    return messages[-1] if messages else None
+
+
+@router.post("/thread/{thread_id}/action")
+async def thread_action(form: FormDep, world: WorldDep, thread_id: IdPath) -> Response:
+    """Apply one action to this conversation."""
+    op = form.get("op")
+    notice = run_thread_op(world, [thread_id], op, form.get("label_id"), form.get("until"))
+    default = _LEAVES.get(op.strip(), f"/thread/{thread_id}")
+    back = safe_back(form.get("back"), default) if form.get("back") else default
+    return see_other(with_notice(back, notice))
+
+
+@router.get("/attachment/{attachment_id}", response_class=HTMLResponse)
+async def attachment_page(request: Request, world: WorldDep,
+                          attachment_id: IdPath) -> HTMLResponse:
+    """An attachment's contents (as text)."""
+    with world.session() as s:
+        item = queries.attachment(s, attachment_id)
+        if item is None:
+            raise HTTPException(404, f"there is no attachment with id {attachment_id}")
+        message = s.get(Message, item.message_id)
+        ui = chrome(s, world, request)
+        return render_page("mail/attachment.html", ui=ui, item=item, message=message)
