@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from .models import CoreBase, IdCounter, ScheduledEvent, WorldMeta
+from .models import CoreBase, ScheduledEvent, WorldMeta
 from .rng import substream
 from .site import SiteSpec
 from .state import digest_connection
@@ -109,14 +109,20 @@ class World:
 
     @staticmethod
     def next_id(session: Session, table: str) -> int:
-        """Allocate the next id of `table` from the counter stored in the world."""
-        counter = session.get(IdCounter, table)
-        if counter is None:
-            counter = IdCounter(table=table, next_id=1)
-            session.add(counter)
-        allocated = counter.next_id
-        counter.next_id = allocated + 1
-        return allocated
+        """Allocate the next id of `table` from the counter stored in the world.
+
+        Plain SQL on the session's connection: no ORM object to keep alive or flush, so it
+        costs one statement whatever the session holds.
+        """
+        connection = session.connection()
+        row = connection.exec_driver_sql(
+            'UPDATE id_counter SET next_id = next_id + 1 WHERE "table" = ? RETURNING next_id',
+            (table,)).first()
+        if row is None:
+            connection.exec_driver_sql(
+                'INSERT INTO id_counter ("table", next_id) VALUES (?, 2)', (table,))
+            return 1
+        return int(row[0]) - 1
 
     def schedule(
         self, session: Session, due_at: int, site: str, kind: str, payload: dict[str, Any]
@@ -180,9 +186,27 @@ class World:
         self.conn.close()
 
 
+def _shared_engine_parts() -> tuple[Any, Any, Any]:
+    """Dialect, URL and compiled-statement cache shared by every world's engine.
+
+    SQLAlchemy caches compiled SQL per engine, keyed by the dialect object. A world per
+    episode would otherwise start with an empty cache and compile every query again; sharing
+    one initialised dialect and one cache makes a query compiled for any world reusable by all.
+    """
+    prototype = create_engine("sqlite://", poolclass=StaticPool, query_cache_size=5000)
+    with prototype.connect():
+        pass  # initialises the dialect (SQLite version, RETURNING support, ...)
+    return prototype.dialect, prototype.url, prototype._compiled_cache
+
+
+_DIALECT, _URL, _COMPILED_CACHE = _shared_engine_parts()
+
+
 def _engine_over(conn: sqlite3.Connection) -> Engine:
     """A SQLAlchemy engine whose only connection is `conn` (one engine per world)."""
-    engine = create_engine("sqlite://", creator=lambda: conn, poolclass=StaticPool)
+    pool = StaticPool(lambda: conn, dialect=_DIALECT)
+    engine = Engine(pool, _DIALECT, _URL)
+    engine._compiled_cache = _COMPILED_CACHE
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

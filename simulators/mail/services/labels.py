@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from webtwin.simulators.core.world import World
@@ -49,8 +49,8 @@ def delete_label(s: Session, label_id: int) -> None:
     ids = [label.id, *(child.id for child in _children(s, label))]
     s.flush()  # bulk statements below bypass the unit of work; expire_all would drop changes
     s.execute(update(Filter).where(Filter.label_id.in_(ids)).values(label_id=None))
-    s.execute(ThreadLabel.__table__.delete().where(ThreadLabel.label_id.in_(ids)))
-    s.execute(Label.__table__.delete().where(Label.id.in_(ids)))
+    s.execute(delete(ThreadLabel).where(ThreadLabel.label_id.in_(ids)))
+    s.execute(delete(Label).where(Label.id.in_(ids)))
     s.expire_all()
 
 

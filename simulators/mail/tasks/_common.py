@@ -30,14 +30,15 @@ from webtwin.simulators.core.tasks import (
 from ..models import Account, Contact, Message, ReplyRule, Thread
 
 __all__ = [
-    "MAIL", "Allow", "allow_any", "changed", "compose_actions", "contact_emails", "fmt_date",
-    "fmt_when", "has_text", "inserted", "inserted_messages", "is_insert", "is_update",
-    "live_threads", "open_thread_actions", "owner", "pick", "reading_mail", "received",
-    "rule_emails", "same_addresses", "split_addresses", "to_datetime_local", "verdict",
+    "DAY", "REPLY_LINES", "THREAD_ACTIVITY", "WITH_MESSAGES", "Allow", "ThreadRef", "all_threads",
+    "allow_any", "answer_check", "changed", "compose_actions", "contact_emails", "day_start",
+    "domain_of", "fmt_date", "fmt_when", "has_text", "inserted", "inserted_messages", "is_insert",
+    "is_update", "live_threads", "nameable", "open_thread_actions", "owner", "pick",
+    "reading_mail", "received", "rule_emails", "split_addresses", "thread_ref", "to_date",
+    "to_datetime_local", "verdict",
 ]
 
 T = TypeVar("T")
-MAIL = "http://mail.localhost"
 DAY = 86400
 
 # What sending into a conversation changes on its thread row.
@@ -154,10 +155,6 @@ def split_addresses(text: str | None) -> set[str]:
 
 def domain_of(email: str) -> str:
     return email.rpartition("@")[2].lower()
-
-
-def same_addresses(text: str | None, expected: Iterable[str]) -> bool:
-    return split_addresses(text) == {e.lower() for e in expected}
 
 
 def has_text(haystack: str | None, needle: str) -> bool:

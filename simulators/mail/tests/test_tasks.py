@@ -204,6 +204,11 @@ def ask(world: World, p: dict[str, Any]) -> None:
     world.advance(p["delay_seconds"] + 2 * STEP)
 
 
+def asked(world: World, p: dict[str, Any]) -> str:
+    ask(world, p)
+    return str(p["fact"])
+
+
 def relay(world: World, p: dict[str, Any]) -> None:
     ask(world, p)
     change(world, lambda s: svc.send(s, world, svc.Compose(
@@ -230,7 +235,7 @@ EFFECTS: dict[str, Effect] = {
     "mail/answer_invoice_amount": answering("amount"),
     "mail/answer_tracking_number": answering("tracking"),
     "mail/archive_from_sender": doing(archive),
-    "mail/ask_and_answer": lambda w, i: (ask(w, i.params), i.params["fact"])[1],
+    "mail/ask_and_answer": lambda w, i: asked(w, i.params),
     "mail/ask_and_relay": doing(relay),
     "mail/compose_with_cc": doing(compose_cc),
     "mail/create_filter": doing(make_filter),
@@ -350,6 +355,7 @@ def test_collateral_damage_fails(factory: WorldFactory, family_cls: type[TaskFam
 
 
 # -- (e) oracles through the text env ------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.parametrize("family_id", IDS)
 def test_oracle_solves_through_the_text_env(family_id: str) -> None:
     gym = pytest.importorskip("gymnasium")
