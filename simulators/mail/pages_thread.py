@@ -26,14 +26,13 @@ _LEAVES = {"archive": "/inbox", "trash": "/inbox", "spam": "/inbox", "unread": "
 @router.get("/thread/{thread_id}", response_class=HTMLResponse)
 async def thread_page(request: Request, world: WorldDep, thread_id: IdPath) -> HTMLResponse:
     """A conversation; opening it marks every message read."""
-    with world.session() as s:
-        if queries.load_thread(s, thread_id) is None:
-            raise HTTPException(404, f"there is no conversation with id {thread_id}")
+    # One transaction: load with messages and attachments, mark read, render (the commit
+    # after rendering stores the read marks; a 404 rolls back, changing nothing).
     with world.transaction() as s:
-        services.open_thread(s, thread_id)
-    with world.session() as s:
         thread = queries.load_thread(s, thread_id)
-        assert thread is not None
+        if thread is None:
+            raise HTTPException(404, f"there is no conversation with id {thread_id}")
+        services.open_thread(s, thread_id)
         ui = chrome(s, world, request, active=_active_view(thread))
         me = queries.account(s).email.lower()
         known = set(s.scalars(select(Contact.email).order_by(Contact.email)))
