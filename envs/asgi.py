@@ -36,6 +36,7 @@ class AsgiClient:
     def __init__(self, app: Any):
         self.app = app
         self._local = threading.local()
+        self._loops: list[asyncio.AbstractEventLoop] = []
 
     def request(self, method: str, url: str, body: bytes = b"",
                 headers: list[tuple[str, str]] | None = None) -> Response:
@@ -47,7 +48,15 @@ class AsgiClient:
         if loop is None or loop.is_closed():
             loop = asyncio.new_event_loop()
             self._local.loop = loop
+            self._loops.append(loop)
         return loop
+
+    def close(self) -> None:
+        """Close the event loops this client opened (one per thread that used it)."""
+        for loop in self._loops:
+            if not loop.is_closed() and not loop.is_running():
+                loop.close()
+        self._loops.clear()
 
     async def _call(self, scope: dict[str, Any], body: bytes) -> Response:
         sent = False

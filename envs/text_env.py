@@ -104,7 +104,8 @@ class WebtwinTextEnv(gym.Env[dict[str, str], str]):
         start = self._server.store.factory.episode(self._specs, world_seed, family)
         browser = self._bind(world_seed, family, start.state, start.instance)
         self._steps, self._done = 0, False
-        self._last_error = browser.open(self._start_url())
+        self._last_error = self._open_start_page(browser, (self.site_set, world_seed, task_id),
+                                                 start.state)
         return self._observe(), self._info()
 
     def step(self, action: str) -> tuple[dict[str, str], SupportsFloat, bool, bool,
@@ -204,6 +205,19 @@ class WebtwinTextEnv(gym.Env[dict[str, str], str]):
             self._hosted.family, self._hosted.instance = family, instance
         assert self._browser is not None
         return self._browser
+
+    def _open_start_page(self, browser: TextBrowser, key: tuple[object, ...],
+                         state: bytes) -> str:
+        """Load the episode's first page, from the start-page cache when it is there."""
+        url = self._start_url()
+        cached = self._server.start_pages.get((*key, url))
+        if cached is not None:
+            browser.load(cached)
+            return ""
+        error = browser.open(url)
+        if not error and self._require_episode()[1].world.snapshot() == state:
+            self._server.start_pages.put((*key, url), browser.save())
+        return error
 
     def _start_url(self) -> str:
         instance = self.instance
