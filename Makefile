@@ -35,7 +35,7 @@ bench: install  ## measure restore, reset, step, throughput and memory
 
 lint: install  ## ruff and mypy
 	$(BIN)/ruff check .
-	$(BIN)/mypy simulators envs seeds
+	$(BIN)/mypy simulators envs seeds --exclude '/tests/'
 
 clean:
 	rm -rf $(VENV) runs build *.egg-info

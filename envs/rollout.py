@@ -120,7 +120,7 @@ def _open_log(out: Path | None) -> Any:
     if out is None:
         return None
     out.mkdir(parents=True, exist_ok=True)
-    return (out / "episodes.jsonl").open("a", encoding="utf-8")
+    return (out / "episodes.jsonl").open("w", encoding="utf-8")
 
 
 def summarise(results: Iterable[EpisodeResult]) -> dict[str, Any]:

@@ -7,8 +7,9 @@ import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from random import Random  # allow-nondeterminism: type of seeded substreams only
 from typing import Any, ClassVar
+
+from webtwin.simulators.core.rng import Random
 
 from .state import Row, WorldDiff, diff_connections
 from .world import World

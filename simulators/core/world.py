@@ -218,7 +218,7 @@ _DIALECT, _URL, _COMPILED_CACHE = _shared_engine_parts()
 
 def _engine_over(conn: sqlite3.Connection) -> Engine:
     """A SQLAlchemy engine whose only connection is `conn` (one engine per world)."""
-    pool = StaticPool(lambda: conn, dialect=_DIALECT)
+    pool = StaticPool(lambda: conn, dialect=_DIALECT)  # type: ignore[arg-type]
     engine = Engine(pool, _DIALECT, _URL)
     engine._compiled_cache = _COMPILED_CACHE
 

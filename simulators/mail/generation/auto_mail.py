@@ -3,7 +3,7 @@ notifications, account updates, spam, and what the owner already put in Trash.""
 
 from __future__ import annotations
 
-from random import Random
+from webtwin.simulators.core.rng import Random
 
 from .builder import Mail, Writer
 from .cast import Person, Sender

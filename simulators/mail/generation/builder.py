@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from random import Random
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from webtwin.simulators.core.rng import Random
 from webtwin.simulators.core.world import World
 
 from ..models import Attachment, Message, Thread

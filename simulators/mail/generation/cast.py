@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from random import Random
 from typing import Any
+
+from webtwin.simulators.core.rng import Random
 
 from .text import ascii_slug, phone_number
 

@@ -7,11 +7,11 @@ create have the same ids whatever the agent does before they arrive.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from random import Random
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from webtwin.simulators.core.rng import Random
 from webtwin.simulators.core.world import World
 
 from ..models import Attachment, Message, ReplyRule, Thread

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from random import Random
-
 from sqlalchemy.orm import Session
+
+from webtwin.simulators.core.rng import Random
 
 from ..models import Label, ThreadLabel
 from ..services import create_label

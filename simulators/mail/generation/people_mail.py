@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from random import Random
+from webtwin.simulators.core.rng import Random
 
 from .builder import Mail, Writer
 from .cast import Person

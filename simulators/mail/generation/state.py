@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from random import Random
+from webtwin.simulators.core.rng import Random
 
 from ..models import Thread
 from .builder import Writer

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime
-from random import Random
 from typing import Any
+
+from webtwin.simulators.core.rng import Random
 
 __all__ = [
     "DAY", "HOUR", "MONTHS", "WEEKDAYS", "ascii_slug", "fill", "format_amount", "format_date",

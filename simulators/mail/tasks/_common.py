@@ -11,13 +11,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from random import Random  # allow-nondeterminism: type of the seeded rng only
 from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from webtwin.simulators.core import actions as act
+from webtwin.simulators.core.rng import Random
 from webtwin.simulators.core.state import Row, WorldDiff
 from webtwin.simulators.core.tasks import (
     Check,

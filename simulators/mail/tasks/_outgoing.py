@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from random import Random  # allow-nondeterminism: type of the seeded rng only
-
 from sqlalchemy import select
 
+from webtwin.simulators.core.rng import Random
 from webtwin.simulators.core.state import Row, WorldDiff
 from webtwin.simulators.core.tasks import Check, normalize_answer
 from webtwin.simulators.core.world import World

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from random import Random  # allow-nondeterminism: type of the seeded rng only
 from typing import Any
 
 from webtwin.simulators.core import actions as act
+from webtwin.simulators.core.rng import Random
 from webtwin.simulators.core.state import Row
 from webtwin.simulators.core.tasks import (
     Check,

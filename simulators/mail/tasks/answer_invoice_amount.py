@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from random import Random  # allow-nondeterminism: type of the seeded rng only
 
 from webtwin.simulators.core import actions as act
+from webtwin.simulators.core.rng import Random
 from webtwin.simulators.core.tasks import (
     Check,
     TaskFamily,

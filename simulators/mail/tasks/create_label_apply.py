@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from random import Random  # allow-nondeterminism: type of the seeded rng only
-
 from sqlalchemy import select
 
 from webtwin.simulators.core import actions as act
+from webtwin.simulators.core.rng import Random
 from webtwin.simulators.core.tasks import (
     Check,
     TaskFamily,

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from random import Random  # allow-nondeterminism: type of the seeded rng only
-
 from webtwin.simulators.core import actions as act
+from webtwin.simulators.core.rng import Random
 from webtwin.simulators.core.tasks import Check, TaskFamily, TaskInstance, Verdict, agent_changes
 from webtwin.simulators.core.world import World
 
