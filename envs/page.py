@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -32,23 +32,67 @@ MAX_NAME = 300
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass
 class Page:
-    """A loaded page: its URL, HTTP status, parsed tree and elements by `data-bid`."""
+    """A loaded page: URL, HTTP status, HTML, and its parsed tree and elements on demand.
 
-    url: str
-    status: int
-    tree: LexborHTMLParser
-    elements: dict[str, LexborNode] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
+    A parsed tree costs about 15 times the HTML in memory (~700 KiB for a 48 KiB inbox), so
+    only the most recently used pages of the process keep theirs (`_ParsedPages`); the others
+    parse again when next needed. With thousands of live worlds this is what keeps a world
+    near its database's size.
+    """
+
+    def __init__(self, url: str, status: int, html: str):
+        self.url, self.status, self.html = url, status, html
+        self._parsed: tuple[LexborHTMLParser, dict[str, LexborNode], dict[str, str]] | None = None
+
+    @property
+    def tree(self) -> LexborHTMLParser:
+        return self._parse()[0]
+
+    @property
+    def elements(self) -> dict[str, LexborNode]:
+        """Elements by `data-bid`."""
+        return self._parse()[1]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Text of `<label for=...>` by the id it names."""
+        return self._parse()[2]
+
+    def release(self) -> None:
+        self._parsed = None
+
+    def _parse(self) -> tuple[LexborHTMLParser, dict[str, LexborNode], dict[str, str]]:
+        if self._parsed is None:
+            tree = LexborHTMLParser(self.html)
+            elements = {node.attributes["data-bid"] or "": node
+                        for node in tree.css("[data-bid]")}
+            labels = {node.attributes.get("for") or "": _collapse(node.text(deep=True))
+                      for node in tree.css("label[for]")}
+            self._parsed = (tree, elements, labels)
+        _PARSED.touch(self)
+        return self._parsed
+
+
+class _ParsedPages:
+    """The pages of this process that keep their parsed tree (least recently used dropped)."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self._pages: OrderedDict[int, Page] = OrderedDict()
+
+    def touch(self, page: Page) -> None:
+        self._pages[id(page)] = page
+        self._pages.move_to_end(id(page))
+        while len(self._pages) > self.capacity:
+            self._pages.popitem(last=False)[1].release()
+
+
+_PARSED = _ParsedPages(capacity=32)
 
 
 def parse_page(url: str, status: int, html: str) -> Page:
-    tree = LexborHTMLParser(html)
-    elements = {node.attributes["data-bid"] or "": node for node in tree.css("[data-bid]")}
-    labels = {node.attributes.get("for") or "": _collapse(node.text(deep=True))
-              for node in tree.css("label[for]")}
-    return Page(url, status, tree, elements, labels)
+    return Page(url, status, html)
 
 
 def control_value(node: LexborNode, values: Mapping[str, FieldValue]) -> FieldValue:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -47,11 +47,11 @@ class World:
 
     def __init__(self, sites: Sequence[SiteSpec], conn: sqlite3.Connection | None = None):
         self.sites: dict[str, SiteSpec] = {site.name: site for site in sites}
-        self.conn = conn or sqlite3.connect(":memory:", check_same_thread=False)
+        self.conn = conn or _connect()
         # Autocommit at the sqlite3 level: SQLAlchemy sessions issue their own BEGIN, and the
         # clock's one-statement update must never leave an implicit transaction open.
         self.conn.isolation_level = None
-        self.engine: Engine = _engine_over(self.conn)
+        self.engine: Engine = _engine_over(lambda: self.conn)
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -174,10 +174,18 @@ class World:
         return self.conn.serialize()
 
     def restore(self, data: bytes) -> None:
-        """Replace the whole state with a snapshot taken from a world of the same sites."""
-        # Sessions are closed after every transaction, so no statement holds the connection;
-        # if one did, sqlite3 raises rather than corrupting the state.
-        self.conn.deserialize(data)
+        """Replace the whole state with a snapshot taken from a world of the same sites.
+
+        The snapshot goes into a fresh connection. Deserializing into the old one keeps state
+        that SQLite ties to the connection, not the database: full-text virtual tables hold
+        prepared statements and cached index structure that go stale (FTS5 then reports a
+        malformed image, FTS4 aborts queries), since every snapshot has the same schema cookie.
+        """
+        fresh = _connect()
+        fresh.deserialize(data)
+        stale, self.conn = self.conn, fresh
+        self.engine.pool.dispose()  # the next session connects through the creator: `fresh`
+        stale.close()
 
     def fork(self) -> World:
         """An independent copy of this world at this instant."""
@@ -216,9 +224,15 @@ def _shared_engine_parts() -> tuple[Any, Any, Any]:
 _DIALECT, _URL, _COMPILED_CACHE = _shared_engine_parts()
 
 
-def _engine_over(conn: sqlite3.Connection) -> Engine:
-    """A SQLAlchemy engine whose only connection is `conn` (one engine per world)."""
-    pool = StaticPool(lambda: conn, dialect=_DIALECT)  # type: ignore[arg-type]
+def _connect() -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:", check_same_thread=False)
+    connection.isolation_level = None
+    return connection
+
+
+def _engine_over(current: Callable[[], sqlite3.Connection]) -> Engine:
+    """A SQLAlchemy engine whose only connection is the world's current one."""
+    pool = StaticPool(current, dialect=_DIALECT)  # type: ignore[arg-type]
     engine = Engine(pool, _DIALECT, _URL)
     engine._compiled_cache = _COMPILED_CACHE
 
