@@ -18,8 +18,8 @@ $(STAMP): pyproject.toml setup.py
 	touch $(STAMP)
 
 demo: install  ## parallel rollout over every text env with the oracle and random policies
-	$(BIN)/webtwin rollout --policy oracle --episodes 48 --num-envs 2 --out runs/demo-oracle
-	$(BIN)/webtwin rollout --policy random --episodes 48 --num-envs 2 --out runs/demo-random
+	$(BIN)/webtwin rollout --policy oracle --episodes 48 --num-envs 2 --out runs/demo-oracle --overwrite
+	$(BIN)/webtwin rollout --policy random --episodes 48 --num-envs 2 --out runs/demo-random --overwrite
 
 test: install  ## the whole suite
 	$(BIN)/python -m pytest

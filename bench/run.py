@@ -89,8 +89,6 @@ def bench_throughput(site_set: str, live: int, total_steps: int) -> dict[str, fl
     for i, env in enumerate(envs):
         env.reset(seed=SEEDS[i % len(SEEDS)], options={"task": tasks[i % len(tasks)]})
         plans.append(env.oracle())
-    gc.collect()
-    per_world = (pss_mib() - base) / live
     done_steps, cursor, started = 0, [0] * live, time.perf_counter()
     while done_steps < total_steps:
         for i, env in enumerate(envs):
@@ -101,6 +99,8 @@ def bench_throughput(site_set: str, live: int, total_steps: int) -> dict[str, fl
             cursor[i] += 1
             done_steps += 1
     elapsed = time.perf_counter() - started
+    gc.collect()
+    per_world = (pss_mib() - base) / live  # after stepping: worlds hold pages and state
     for env in envs:
         env.close()
     return {"live_worlds": live, "steps_per_s": done_steps / elapsed,

@@ -32,7 +32,7 @@ def list_tasks(site: str | None = None) -> list[str]:
 
 
 def env_ids(mode: str = "text") -> list[str]:
-    """Registered env ids of a mode."""
+    """Registered env ids of a mode (`"text"`, or `"text-vec"` for the native vector envs)."""
     return [f"webtwin/{name}-{mode}-v{VERSION}" for name in sorted(site_sets())]
 
 
@@ -44,6 +44,12 @@ def _register_all() -> None:
         register(id=env_id, entry_point="webtwin.envs.text_env:WebtwinTextEnv",
                  kwargs={"site_set": name}, max_episode_steps=DEFAULT_MAX_STEPS,
                  additional_wrappers=(EpisodeVerdict.wrapper_spec(),))
+        # Gymnasium refuses `vector_entry_point` on a spec with `additional_wrappers`, so the
+        # native vector env has its own id; `gym.make_vec(id)` builds it (sync/async stay on
+        # the id above).
+        register(id=f"webtwin/{name}-text-vec-v{VERSION}", entry_point=None,
+                 vector_entry_point="webtwin.envs.vector:make_text_vector_env",
+                 kwargs={"site_set": name}, max_episode_steps=DEFAULT_MAX_STEPS)
 
 
 _register_all()

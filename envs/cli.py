@@ -6,9 +6,9 @@ import argparse
 import os
 import secrets
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 __all__ = ["main"]
 
@@ -35,20 +35,59 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _rollout(args: argparse.Namespace) -> int:
     import webtwin.envs
-    from webtwin.envs.rollout import format_table, plan_episodes, run_rollout
+    from webtwin.envs import rollout
 
+    if os.getcwd() not in sys.path:  # so that `--policy my_agent:act` finds ./my_agent.py
+        sys.path.insert(0, os.getcwd())
+    policy = rollout.PolicyConfig(args.policy, base_url=args.base_url,
+                                  timeout=args.llm_timeout, retries=args.llm_retries,
+                                  temperature=args.temperature)
     env_ids = args.env or webtwin.envs.env_ids("text")
-    specs = plan_episodes(env_ids, args.episodes, seed=args.seed, split=args.split,
-                          task=args.task)
-    started = time.perf_counter()  # allow-nondeterminism: wall time of the run, reported only
-    results = run_rollout(specs, args.policy, num_workers=args.num_envs,
-                          max_steps=args.max_steps, out=Path(args.out) if args.out else None)
-    elapsed = time.perf_counter() - started  # allow-nondeterminism: reporting only
-    print(format_table(results, args.policy))
-    steps = sum(r.steps for r in results)
-    print(f"{len(results)} episodes, {steps} env-steps in {elapsed:.1f} s "
-          f"({steps / elapsed:.0f} steps/s incl. world generation and process start-up)")
+    config = rollout.RolloutConfig(env_ids, args.episodes, policy, seed=args.seed,
+                                   split=args.split, task=args.task, k=args.k,
+                                   max_steps=args.max_steps, num_envs=args.num_envs)
+    try:
+        result = rollout.run_rollout(config, Path(args.out), resume=args.resume,
+                                     overwrite=args.overwrite)
+    except rollout.RolloutError as error:
+        print(f"webtwin rollout: error: {error}", file=sys.stderr)
+        return 2
+    print(rollout.format_table(result.summary, args.policy))
+    rate = result.steps / result.seconds if result.seconds else 0.0
+    print(f"{result.ran} episodes run ({result.skipped} already done), {result.steps} "
+          f"env-steps in {result.seconds:.1f} s ({rate:.0f} steps/s incl. world generation "
+          f"and process start-up); results in {args.out}")
     return 0
+
+
+def _add_rollout(commands: Any) -> None:
+    rollout = commands.add_parser("rollout", help="run episodes with a policy in parallel")
+    rollout.add_argument("--env", action="append", help="env id (repeatable; default: all)")
+    rollout.add_argument("--episodes", type=int, default=32,
+                         help="episodes in all, a multiple of --k")
+    rollout.add_argument("--num-envs", type=int, default=2,
+                         help="parallel worker processes (1: run in this process)")
+    rollout.add_argument("--policy", default="oracle",
+                         help="oracle, random, noop, package.module:callable, openai:<model>")
+    rollout.add_argument("--task", default=None, help="one task id (default: drawn per seed)")
+    rollout.add_argument("--seed", type=int, default=0, help="offset into the split's seeds")
+    rollout.add_argument("--split", default="train", choices=["train", "val", "test"])
+    rollout.add_argument("--k", type=int, default=1,
+                         help="tries per task instance (same world and task), for pass^k")
+    rollout.add_argument("--max-steps", type=int, default=50)
+    rollout.add_argument("--out", required=True, help="output directory")
+    existing = rollout.add_mutually_exclusive_group()
+    existing.add_argument("--resume", action="store_true",
+                          help="continue the run in --out: skip its finished episodes")
+    existing.add_argument("--overwrite", action="store_true",
+                          help="delete the results already in --out and start over")
+    rollout.add_argument("--base-url", default=None,
+                         help="OpenAI-compatible endpoint for openai:<model>, e.g. "
+                              "http://127.0.0.1:8000/v1 (key: $OPENAI_API_KEY)")
+    rollout.add_argument("--temperature", type=float, default=None)
+    rollout.add_argument("--llm-retries", type=int, default=3)
+    rollout.add_argument("--llm-timeout", type=float, default=120.0, help="seconds")
+    rollout.set_defaults(run=_rollout)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,17 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--seed", type=int, default=0, help="seed of the demo world")
     serve.set_defaults(run=_serve)
-    rollout = commands.add_parser("rollout", help="run episodes with a policy in parallel")
-    rollout.add_argument("--env", action="append", help="env id (repeatable; default: all)")
-    rollout.add_argument("--episodes", type=int, default=32)
-    rollout.add_argument("--num-envs", type=int, default=2, help="parallel worker processes")
-    rollout.add_argument("--policy", default="oracle", help="oracle, random, noop, module:fn")
-    rollout.add_argument("--task", default=None, help="one task id (default: drawn per seed)")
-    rollout.add_argument("--seed", type=int, default=0, help="offset into the split's seeds")
-    rollout.add_argument("--split", default="train", choices=["train", "val", "test"])
-    rollout.add_argument("--max-steps", type=int, default=50)
-    rollout.add_argument("--out", default=None, help="directory for episodes.jsonl")
-    rollout.set_defaults(run=_rollout)
+    _add_rollout(commands)
     return parser
 
 

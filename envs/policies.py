@@ -1,15 +1,17 @@
-"""Built-in policies for rollouts: oracle, random, noop, and any `module:callable`."""
+"""Policies for rollouts: oracle, random, noop, `module:callable` and `openai:<model>`."""
 
 from __future__ import annotations
 
 import importlib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from webtwin.simulators.core import actions, substream
 
-__all__ = ["Policy", "OraclePolicy", "RandomPolicy", "NoopPolicy", "load_policy"]
+__all__ = ["Policy", "PolicyConfig", "OraclePolicy", "RandomPolicy", "NoopPolicy",
+           "CallablePolicy", "load_policy"]
 
 _BID = re.compile(r"\[([^\]\s]+)\] (link|button|checkbox|radio|textbox|textarea|date|combobox)")
 _WORDS = ("hello", "invoice", "2026-05-01", "ana@fernhill.test", "Thanks!", "<script>x</script>",
@@ -17,11 +19,29 @@ _WORDS = ("hello", "invoice", "2026-05-01", "ana@fernhill.test", "Thanks!", "<sc
 
 
 class Policy(Protocol):
+    """What the launcher drives. A policy may also define `report() -> dict` (per-episode
+    notes such as LLM errors, stored in the episode's record) and `close()`."""
+
     def begin(self, env: Any, seed: int) -> None:
-        """Called after each reset with the (wrapped) env and the episode's seed."""
+        """Called after each reset with the (wrapped) env and the episode's world seed."""
 
     def act(self, observation: dict[str, str], info: dict[str, Any]) -> str:
         """The next action string."""
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    """How to build a policy in any worker (picklable; holds no secrets).
+
+    `spec` is `oracle`, `random`, `noop`, `package.module:name` or `openai:<model>`; the other
+    fields configure `openai:` policies (the API key comes from `OPENAI_API_KEY`).
+    """
+
+    spec: str
+    base_url: str | None = None
+    timeout: float = 120.0
+    retries: int = 3
+    temperature: float | None = None
 
 
 class OraclePolicy:
@@ -81,19 +101,58 @@ class CallablePolicy:
         return self.fn(observation, info)
 
 
+class _ObjectPolicy:
+    """Adapts an object with `act` (and optionally `begin`, `report`, `close`)."""
+
+    def __init__(self, target: Any):
+        if not callable(getattr(target, "act", None)):
+            raise TypeError(f"{type(target).__name__} has no act(obs, info) method")
+        self.target = target
+        for name in ("report", "close"):
+            if callable(getattr(target, name, None)):
+                setattr(self, name, getattr(target, name))
+
+    def begin(self, env: Any, seed: int) -> None:
+        begin = getattr(self.target, "begin", None)
+        if begin is not None:
+            begin(env, seed)
+
+    def act(self, observation: dict[str, str], info: dict[str, Any]) -> str:
+        action: str = self.target.act(observation, info)
+        return action
+
+
 BUILTIN: dict[str, Callable[[], Policy]] = {
     "oracle": OraclePolicy, "random": RandomPolicy, "noop": NoopPolicy}
 
 
-def load_policy(spec: str) -> Policy:
-    """`oracle`, `random`, `noop`, or `package.module:name` (a function or a Policy class)."""
+def load_policy(config: PolicyConfig | str) -> Policy:
+    """Build the policy a `PolicyConfig` (or a bare spec string) names."""
+    config = PolicyConfig(config) if isinstance(config, str) else config
+    spec = config.spec
     if spec in BUILTIN:
         return BUILTIN[spec]()
+    if spec.startswith("openai:"):
+        from .llm_policy import OpenAIChatPolicy
+
+        return OpenAIChatPolicy.from_config(config)
     if ":" not in spec:
-        raise ValueError(f"unknown policy {spec!r}: use {', '.join(BUILTIN)} or module:callable")
+        raise ValueError(f"unknown policy {spec!r}: use {', '.join(BUILTIN)}, "
+                         "package.module:callable or openai:<model>")
+    return _load_callable(spec)
+
+
+def _load_callable(spec: str) -> Policy:
     module_name, _, attribute = spec.partition(":")
-    target = getattr(importlib.import_module(module_name), attribute)
+    try:
+        target = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as error:
+        raise ValueError(f"cannot load policy {spec!r}: {error}") from error
     if isinstance(target, type):
-        instance: Policy = target()
-        return instance
-    return CallablePolicy(target)
+        return _ObjectPolicy(target())
+    if callable(getattr(target, "act", None)):
+        return _ObjectPolicy(target)
+    if callable(target):
+        return CallablePolicy(target)
+    raise ValueError(f"policy {spec!r} is neither a function (obs, info) -> action nor an "
+                     "object with act(obs, info)")

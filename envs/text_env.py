@@ -17,12 +17,27 @@ from .server import InProcessServer, shared_server
 from .spaces import UnicodeText
 from .textbrowser import ActionOutcome, BrowserState, TextBrowser
 
-__all__ = ["EnvSnapshot", "EpisodeVerdict", "WebtwinTextEnv", "DEFAULT_MAX_STEPS"]
+__all__ = [
+    "DEFAULT_MAX_STEPS", "EnvSnapshot", "EpisodeVerdict", "WebtwinTextEnv", "text_action_space",
+    "text_observation_space",
+]
 
 DEFAULT_MAX_STEPS = 50
 DEFAULT_STEP_SECONDS = 60
 MAX_PAGE_CHARS = 1_000_000
 WORLD_COOKIE = "webtwin_world"
+
+
+def text_observation_space() -> spaces.Dict:
+    """The observation space of one text-mode env (vector envs batch it without an env)."""
+    return spaces.Dict({
+        "url": UnicodeText(4096), "page": UnicodeText(MAX_PAGE_CHARS),
+        "goal": UnicodeText(10_000), "last_action_error": UnicodeText(10_000)})
+
+
+def text_action_space() -> UnicodeText:
+    """The action space of one text-mode env: an action-language string."""
+    return UnicodeText(MAX_ACTION_CHARS)
 
 
 @dataclass(frozen=True)
@@ -81,10 +96,8 @@ class WebtwinTextEnv(gym.Env[dict[str, str], str]):
         self.max_steps, self.step_seconds, self.render_mode = max_steps, step_seconds, render_mode
         self._server = server or shared_server()
         self._specs = self._server.store.specs(site_sets()[site_set])
-        self.action_space = UnicodeText(MAX_ACTION_CHARS)
-        self.observation_space = spaces.Dict({  # type: ignore[assignment]
-            "url": UnicodeText(4096), "page": UnicodeText(MAX_PAGE_CHARS),
-            "goal": UnicodeText(10_000), "last_action_error": UnicodeText(10_000)})
+        self.action_space = text_action_space()
+        self.observation_space = text_observation_space()  # type: ignore[assignment]
         self._hosted: HostedWorld | None = None
         self._world_id: str | None = None
         self._browser: TextBrowser | None = None

@@ -1,36 +1,189 @@
-"""The rollout launcher: worker processes, deterministic episodes, results on disk."""
+"""The rollout launcher: the plan, pass^k, the CLI, the output directory and resume."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from webtwin.envs.cli import main
-from webtwin.envs.rollout import plan_episodes, run_rollout, summarise
+from webtwin.envs.launcher.store import read_episodes
+from webtwin.envs.launcher.summary import mean_pass_hat_k, pass_hat_k, summarise
+from webtwin.envs.rollout import plan_episodes
+
+ENV = "webtwin/mail-text-v0"
 
 
+def rollout(out: Path, *extra: str) -> int:
+    """`webtwin rollout` in this process (one env, so no worker start-up)."""
+    return main(["rollout", "--env", ENV, "--num-envs", "1", "--max-steps", "30",
+                 "--out", str(out), *extra])
+
+
+def episodes(out: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
+
+
+def comparable(record: dict[str, Any]) -> dict[str, Any]:
+    """A record without its wall-clock durations."""
+    return {key: value for key, value in record.items() if key != "durations"}
+
+
+# -- the plan ------------------------------------------------------------------------------
 def test_plan_is_deterministic_and_spread_over_envs() -> None:
     first = plan_episodes(["a", "b"], 6, seed=3, split="val")
     assert first == plan_episodes(["a", "b"], 6, seed=3, split="val")
     assert [spec.env_id for spec in first] == ["a", "b"] * 3
-    assert all(100_000 <= spec.seed < 110_000 for spec in first)
+    assert [spec.seed for spec in first] == list(range(100_003, 100_009))
+    assert len({spec.episode_id for spec in first}) == 6
+    assert first[0].episode_id == "a|100003|drawn|0"
 
 
-def test_oracle_and_noop_rollouts_in_two_processes(tmp_path: Path) -> None:
-    specs = plan_episodes(["webtwin/mail-text-v0"], 4, seed=0)
-    oracle = run_rollout(specs, "oracle", num_workers=2, max_steps=60, out=tmp_path / "o")
-    noop = run_rollout(specs, "noop", num_workers=2, max_steps=60, out=tmp_path / "n")
-    assert [r.reward for r in oracle] == [1.0] * 4
-    assert [r.reward for r in noop] == [0.0] * 4
-    assert [r.task_id for r in oracle] == [r.task_id for r in noop]
-    lines = (tmp_path / "o" / "episodes.jsonl").read_text().splitlines()
-    assert sorted(json.loads(line)["index"] for line in lines) == [0, 1, 2, 3]
+def test_plan_repeats_each_instance_k_times_and_extends_as_a_prefix() -> None:
+    plan = plan_episodes(["a", "b"], 8, seed=0, task="mail/star_thread", k=2)
+    assert [(s.env_id, s.seed, s.repeat) for s in plan[:4]] == [
+        ("a", 0, 0), ("a", 0, 1), ("b", 1, 0), ("b", 1, 1)]
+    assert plan[1].episode_id == "a|0|mail/star_thread|1"
+    assert plan[0].instance_key == plan[1].instance_key != plan[2].instance_key
+    assert plan_episodes(["a", "b"], 12, seed=0, task="mail/star_thread", k=2)[:8] == plan
+    with pytest.raises(ValueError, match="multiple of --k"):
+        plan_episodes(["a"], 5, k=2)
+
+
+# -- pass^k --------------------------------------------------------------------------------
+def test_pass_hat_k_by_hand() -> None:
+    assert pass_hat_k(4, 4, 4) == 1.0
+    assert pass_hat_k(4, 3, 1) == 0.75
+    assert pass_hat_k(4, 3, 2) == 0.5          # C(3,2)/C(4,2) = 3/6
+    assert pass_hat_k(4, 3, 3) == 0.25         # C(3,3)/C(4,3) = 1/4
+    assert pass_hat_k(4, 3, 4) == 0.0
+    assert pass_hat_k(2, 1, 2) == 0.0
+    assert pass_hat_k(5, 2, 2) == pytest.approx(0.1)   # 1/10
+    with pytest.raises(ValueError):
+        pass_hat_k(2, 3, 1)
+    # two tasks: (n=2, c=2) and (n=2, c=1): pass^1 = (1 + 0.5)/2, pass^2 = (1 + 0)/2
+    trials = [[True, True], [True, False]]
+    assert mean_pass_hat_k(trials, 1) == 0.75
+    assert mean_pass_hat_k(trials, 2) == 0.5
+    assert mean_pass_hat_k(trials, 3) is None
+
+
+def test_summary_groups_by_env_and_family_with_pass_hat_k() -> None:
+    def record(instance: str, task: str, success: bool) -> dict[str, Any]:
+        return {"env_id": "e", "task_id": task, "instance": instance, "success": success,
+                "steps": 4}
+
+    records = [record("e|1|drawn", "t/a", True), record("e|1|drawn", "t/a", True),
+               record("e|2|drawn", "t/a", True), record("e|2|drawn", "t/a", False),
+               record("e|3|drawn", "t/b", False), record("e|3|drawn", "t/b", False)]
+    summary = summarise(records, k=2)
+    rows = {row["task"]: row for row in summary["rows"]}
+    assert rows["t/a"]["success"] == 0.75 and rows["t/a"]["instances"] == 2
+    assert rows["t/a"]["pass_hat"] == {"1": 0.75, "2": 0.5}
+    assert rows["t/b"]["pass_hat"] == {"1": 0.0, "2": 0.0}
+    assert summary["all"]["pass_hat"]["2"] == pytest.approx(1 / 3)
+    assert summary["all"]["mean_steps"] == 4
+
+
+# -- the CLI ------------------------------------------------------------------------------
+def test_oracle_scores_one_and_noop_zero_through_the_cli(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    assert rollout(tmp_path / "o", "--policy", "oracle", "--episodes", "4", "--k", "2") == 0
+    table = capsys.readouterr().out
+    assert "policy: oracle" in table and "pass^2" in table
+    assert rollout(tmp_path / "n", "--policy", "noop", "--episodes", "4", "--k", "2") == 0
+    oracle, noop = episodes(tmp_path / "o"), episodes(tmp_path / "n")
+    assert [r["reward"] for r in oracle] == [1.0] * 4
+    assert [r["reward"] for r in noop] == [0.0] * 4
+    assert [r["id"] for r in oracle] == [r["id"] for r in noop]
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
-    assert summary == summarise(oracle)
+    assert summary["all"]["success"] == 1.0 and summary["all"]["pass_hat"]["2"] == 1.0
+    assert json.loads((tmp_path / "n" / "summary.json").read_text())["all"]["success"] == 0.0
 
 
-def test_cli_prints_a_results_table(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    assert main(["rollout", "--episodes", "2", "--num-envs", "1", "--policy", "noop",
-                 "--out", str(tmp_path)]) == 0
-    out = capsys.readouterr().out
-    assert "policy: noop" in out and "mail/" in out
+def test_same_command_same_results_and_step_logs(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        assert rollout(tmp_path / name, "--policy", "random", "--episodes", "2") == 0
+    first, second = episodes(tmp_path / "a"), episodes(tmp_path / "b")
+    assert [comparable(r) for r in first] == [comparable(r) for r in second]
+    assert set(first[0]) >= {"id", "env_id", "seed", "task_id", "instruction", "actions",
+                             "rewards", "verdict", "steps", "durations", "steps_file"}
+    for record in first:
+        steps_a = (tmp_path / "a" / record["steps_file"]).read_bytes()
+        assert steps_a == (tmp_path / "b" / record["steps_file"]).read_bytes()
+        lines = [json.loads(line) for line in gzip.decompress(steps_a).decode().splitlines()]
+        assert [line["step"] for line in lines] == list(range(record["steps"] + 1))
+        assert "page" in lines[0] and [line.get("action") for line in lines[1:]] == \
+            record["actions"]
+    assert (tmp_path / "a" / "summary.json").read_text() == \
+        (tmp_path / "b" / "summary.json").read_text()
+
+
+def test_callable_and_class_policies(tmp_path: Path) -> None:
+    assert rollout(tmp_path / "f", "--policy", "rollout_policies:stop_at_once",
+                   "--episodes", "1") == 0
+    assert rollout(tmp_path / "c", "--policy", "rollout_policies:OracleObject",
+                   "--episodes", "2") == 0
+    assert rollout(tmp_path / "a", "--policy", "rollout_policies:ActOnly",
+                   "--episodes", "1") == 0
+    assert [r["reward"] for r in episodes(tmp_path / "f")] == [0.0]
+    assert [r["reward"] for r in episodes(tmp_path / "c")] == [1.0, 1.0]
+    assert episodes(tmp_path / "a")[0]["actions"] == ["click('nav-inbox')", "stop()"]
+
+
+def test_bad_policy_and_episode_count_are_clear_errors(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    assert rollout(tmp_path / "x", "--policy", "no_such_module:act", "--episodes", "1") == 2
+    assert "cannot load policy" in capsys.readouterr().err
+    assert rollout(tmp_path / "y", "--episodes", "3", "--k", "2") == 2
+    assert "multiple of --k" in capsys.readouterr().err
+
+
+# -- the output directory and resume ------------------------------------------------------
+def test_refuses_a_used_directory_unless_resume_or_overwrite(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert rollout(tmp_path, "--policy", "noop", "--episodes", "2") == 0
+    assert rollout(tmp_path, "--policy", "noop", "--episodes", "2") == 2
+    assert "--resume" in capsys.readouterr().err
+    assert rollout(tmp_path, "--policy", "oracle", "--episodes", "2", "--resume") == 2
+    assert "different parameters" in capsys.readouterr().err
+    assert rollout(tmp_path, "--policy", "oracle", "--episodes", "2", "--overwrite") == 0
+    assert [r["reward"] for r in episodes(tmp_path)] == [1.0, 1.0]
+
+
+def test_resume_drops_a_torn_line_and_runs_only_what_is_missing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert rollout(tmp_path, "--policy", "oracle", "--episodes", "2") == 0
+    kept = (tmp_path / "episodes.jsonl").read_bytes()
+    with (tmp_path / "episodes.jsonl").open("ab") as log:
+        log.write(kept.splitlines(keepends=True)[0][:57])   # a crash in mid-write
+    capsys.readouterr()
+    assert rollout(tmp_path, "--policy", "oracle", "--episodes", "4", "--resume") == 0
+    assert "2 episodes run (2 already done)" in capsys.readouterr().out
+    data = (tmp_path / "episodes.jsonl").read_bytes()
+    assert data.startswith(kept)
+    ids = [r["id"] for r in episodes(tmp_path)]
+    assert sorted(ids) == sorted(s.episode_id for s in plan_episodes([ENV], 4))
+    assert rollout(tmp_path, "--policy", "oracle", "--episodes", "4", "--resume") == 0
+    assert "0 episodes run (4 already done)" in capsys.readouterr().out
+    assert len(read_episodes(tmp_path / "episodes.jsonl")) == 4
+
+
+def test_progress_prints_lines_when_not_a_terminal() -> None:
+    import io
+
+    from webtwin.envs.launcher.progress import Progress
+
+    stream = io.StringIO()
+    bar = Progress(10, already=2, already_successes=2, stream=stream, every=4)
+    for success in (True, False, True, True, False, True, True, True):
+        bar.update(success, steps=5)
+    bar.close()
+    printed = stream.getvalue().splitlines()
+    assert len(printed) == 2 and printed[-1].startswith("rollout 10/10 episodes  success 0.80")
+    assert "steps/s" in printed[0] and "ETA" in printed[0]

@@ -1,0 +1,22 @@
+"""The rollout launcher's parts, shared by every backend (local processes today, Ray later).
+
+- `plan`: which episodes a command means (deterministic, stable ids);
+- `runner`: one episode from reset to verdict, with its compressed per-step log;
+- `store`: the output directory (crash-safe `episodes.jsonl`, step logs, resume);
+- `summary`: success rates, mean steps and pass^k per env and task family;
+- `progress`: a small live progress bar on stderr;
+- `backends`: where episodes run (in this process, or a pool of worker processes).
+"""
+
+from __future__ import annotations
+
+from .errors import RolloutError
+from .plan import EpisodeSpec, plan_episodes
+from .runner import EpisodeOutcome, PolicyConfig, run_episode
+from .store import RunStore, RunStoreError
+from .summary import format_table, pass_hat_k, summarise
+
+__all__ = [
+    "EpisodeOutcome", "EpisodeSpec", "PolicyConfig", "RolloutError", "RunStore", "RunStoreError",
+    "format_table", "pass_hat_k", "plan_episodes", "run_episode", "summarise",
+]

@@ -1,0 +1,69 @@
+"""A small live progress bar on stderr: episodes done, success so far, env-steps/s, ETA.
+
+On a terminal it redraws one line in place; otherwise (a log file, CI) it prints a line every
+`every` episodes and at the end. It reads the wall clock for rates only; nothing it measures
+goes into results.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+__all__ = ["Progress"]
+
+_WIDTH = 24
+
+
+class Progress:
+    """Counts finished episodes of a run of `total` (`already` of them done before)."""
+
+    def __init__(self, total: int, already: int = 0, already_successes: int = 0,
+                 stream: TextIO | None = None, every: int | None = None,
+                 label: str = "rollout"):
+        self.total, self.done, self.label = total, already, label
+        self.stream = stream if stream is not None else sys.stderr
+        self.live = self.stream.isatty()
+        self.every = every or max(1, total // 20)
+        self.successes, self.steps, self._new = already_successes, 0, 0
+        self._started = time.monotonic()  # allow-nondeterminism: progress display only
+
+    def update(self, success: bool, steps: int) -> None:
+        """One more finished episode."""
+        self.done += 1
+        self._new += 1
+        self.successes += int(success)
+        self.steps += steps
+        if self.live or self._new % self.every == 0 or self.done == self.total:
+            self._draw()
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+            self.stream.flush()
+
+    def line(self) -> str:
+        """The current status line (without bar when not live)."""
+        elapsed = max(1e-9, time.monotonic() - self._started)  # allow-nondeterminism: display
+        rate = self.steps / elapsed
+        success = self.successes / self.done if self.done else 0.0
+        left = self.total - self.done
+        eta = _clock(elapsed / self._new * left) if self._new and left else "--:--"
+        filled = int(_WIDTH * self.done / max(1, self.total))
+        bar = f"[{'#' * filled}{'.' * (_WIDTH - filled)}] " if self.live else ""
+        return (f"{self.label} {bar}{self.done}/{self.total} episodes  success {success:.2f}  "
+                f"{rate:.0f} steps/s  ETA {eta}")
+
+    def _draw(self) -> None:
+        if self.live:
+            self.stream.write("\r\x1b[2K" + self.line())
+        else:
+            self.stream.write(self.line() + "\n")
+        self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
