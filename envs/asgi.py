@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -37,11 +38,24 @@ class AsgiClient:
         self.app = app
         self._local = threading.local()
         self._loops: list[asyncio.AbstractEventLoop] = []
+        self._helper: ThreadPoolExecutor | None = None
 
     def request(self, method: str, url: str, body: bytes = b"",
                 headers: list[tuple[str, str]] | None = None) -> Response:
         scope = _scope(method, url, body, headers or [])
+        if _inside_running_loop():
+            # A caller already inside an event loop (a notebook, an async agent) cannot nest
+            # run_until_complete in its thread: hop to a helper thread with its own loop.
+            return self._helper_thread().submit(self._run, scope, body).result()
+        return self._run(scope, body)
+
+    def _run(self, scope: dict[str, Any], body: bytes) -> Response:
         return self._loop().run_until_complete(self._call(scope, body))
+
+    def _helper_thread(self) -> ThreadPoolExecutor:
+        if self._helper is None:
+            self._helper = ThreadPoolExecutor(1, thread_name_prefix="webtwin-asgi")
+        return self._helper
 
     def _loop(self) -> asyncio.AbstractEventLoop:
         loop: asyncio.AbstractEventLoop | None = getattr(self._local, "loop", None)
@@ -53,6 +67,9 @@ class AsgiClient:
 
     def close(self) -> None:
         """Close the event loops this client opened (one per thread that used it)."""
+        if self._helper is not None:
+            self._helper.shutdown(wait=True)  # its loop is in self._loops, closed below
+            self._helper = None
         for loop in self._loops:
             if not loop.is_closed() and not loop.is_running():
                 loop.close()
@@ -103,3 +120,11 @@ def _scope(method: str, url: str, body: bytes, headers: list[tuple[str, str]]
         "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in raw],
         "client": ("127.0.0.1", 50000), "server": (host, port), "state": {},
     }
+
+
+def _inside_running_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True

@@ -176,3 +176,21 @@ def test_async_vector_env_across_processes() -> None:
     assert len(observations["goal"]) == 2
     envs.step(["noop()", "stop()"])
     envs.close()
+
+
+def test_env_steps_from_inside_a_running_event_loop() -> None:
+    """Notebooks and async agents call the env from inside an asyncio loop."""
+    import asyncio
+
+    async def episode() -> float:
+        env = _mail_env("mail/star_thread")
+        env.reset(seed=2)
+        reward = 0.0
+        for action in env.oracle():
+            _, reward, terminated, truncated, _ = env.step(action)
+            if terminated or truncated:
+                break
+        env.close()
+        return float(reward)
+
+    assert asyncio.run(episode()) == 1.0
