@@ -45,7 +45,8 @@ def _rollout(args: argparse.Namespace) -> int:
     env_ids = args.env or webtwin.envs.env_ids("text")
     config = rollout.RolloutConfig(env_ids, args.episodes, policy, seed=args.seed,
                                    split=args.split, task=args.task, k=args.k,
-                                   max_steps=args.max_steps, num_envs=args.num_envs)
+                                   max_steps=args.max_steps, num_envs=args.num_envs,
+                                   backend=args.backend, address=args.address)
     try:
         result = rollout.run_rollout(config, Path(args.out), resume=args.resume,
                                      overwrite=args.overwrite)
@@ -66,7 +67,13 @@ def _add_rollout(commands: Any) -> None:
     rollout.add_argument("--episodes", type=int, default=32,
                          help="episodes in all, a multiple of --k")
     rollout.add_argument("--num-envs", type=int, default=2,
-                         help="parallel worker processes (1: run in this process)")
+                         help="parallel workers: processes, or Ray actors (local, 1: this process)")
+    rollout.add_argument("--backend", default="local", choices=["local", "ray"],
+                         help="local: worker processes on this machine; ray: --num-envs Ray "
+                              "actors (pip install 'webtwin[ray]')")
+    rollout.add_argument("--address", default=None,
+                         help="Ray cluster for --backend ray, e.g. ray://head:10001 or auto "
+                              "(default: start a local Ray with --num-envs CPUs)")
     rollout.add_argument("--policy", default="oracle",
                          help="oracle, random, noop, package.module:callable, openai:<model>")
     rollout.add_argument("--task", default=None, help="one task id (default: drawn per seed)")

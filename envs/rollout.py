@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from .launcher.backends import make_backend
+from .launcher.backends import Backend, make_backend
 from .launcher.errors import RolloutError
 from .launcher.plan import EpisodeSpec, plan_episodes
 from .launcher.progress import Progress
@@ -47,6 +47,8 @@ class RolloutConfig:
     k: int = 1
     max_steps: int = 50
     num_envs: int = 2
+    backend: str = "local"
+    address: str | None = None
 
     def plan(self) -> list[EpisodeSpec]:
         return plan_episodes(self.env_ids, self.episodes, self.seed, self.split, self.task,
@@ -57,6 +59,7 @@ class RolloutConfig:
         return {"envs": list(self.env_ids), "episodes": self.episodes, "seed": self.seed,
                 "split": self.split, "task": self.task, "k": self.k,
                 "max_steps": self.max_steps, "num_envs": self.num_envs,
+                "backend": self.backend, "address": self.address,
                 **{key: value for key, value in asdict(self.policy).items()
                    if key != "spec"}, "policy": self.policy.spec}
 
@@ -77,13 +80,15 @@ def run_rollout(config: RolloutConfig, out: Path, resume: bool = False,
                 overwrite: bool = False, progress: TextIO | None = None) -> RolloutResult:
     """Run the planned episodes not yet in `out`; write records, steps and `summary.json`."""
     specs = _prepare(config)
+    backend = make_backend(config.policy, config.max_steps, config.num_envs, config.backend,
+                           config.address)
     store = RunStore(out, config.params(), resume=resume, overwrite=overwrite)
     try:
         todo = [spec for spec in specs if spec.episode_id not in store.finished]
         done = store.records(spec.episode_id for spec in specs)
         bar = Progress(len(specs), len(done), sum(bool(r["success"]) for r in done), progress)
         started = time.perf_counter()  # allow-nondeterminism: throughput, reported only
-        steps = _drive(config, todo, store, bar)
+        steps = _drive(backend, todo, store, bar)
         seconds = time.perf_counter() - started  # allow-nondeterminism: reported only
         records = store.records(spec.episode_id for spec in specs)
         summary = {"policy": config.policy.spec, **summarise(records, config.k)}
@@ -93,11 +98,10 @@ def run_rollout(config: RolloutConfig, out: Path, resume: bool = False,
     return RolloutResult(records, summary, len(todo), len(specs) - len(todo), steps, seconds)
 
 
-def _drive(config: RolloutConfig, todo: list[EpisodeSpec], store: RunStore,
+def _drive(backend: Backend, todo: list[EpisodeSpec], store: RunStore,
            bar: Progress) -> int:
-    """Run `todo` on the configured backend, committing each episode as it finishes."""
+    """Run `todo` on the backend, committing each episode as it finishes."""
     steps = 0
-    backend = make_backend(config.policy, config.max_steps, config.num_envs)
     try:
         for outcome in backend.run(todo):
             store.commit(outcome)

@@ -52,3 +52,20 @@ class GatedOracle(OracleObject):
         while gate and self._started > 2 and not os.path.exists(gate):
             time.sleep(0.05)  # held on purpose until the test kills this process
         super().begin(env, seed)
+
+
+DIE_ENV = "WEBTWIN_TEST_DIE"
+
+
+class DieOnceOracle(OracleObject):
+    """The oracle, but while $WEBTWIN_TEST_DIE is `<marker file>:<seed>` and the marker file
+    is missing, the episode of that world seed creates the marker and kills this worker's
+    process (`os._exit(1)`, as a lost node would): once per marker, however often it runs."""
+
+    def begin(self, env: Any, seed: int) -> None:
+        marker, _, die_seed = os.environ.get(DIE_ENV, "").rpartition(":")
+        if marker and int(die_seed) == seed and not os.path.exists(marker):
+            with open(marker, "x") as handle:
+                handle.write(f"{os.getpid()}\n")
+            os._exit(1)
+        super().begin(env, seed)

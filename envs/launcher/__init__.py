@@ -1,11 +1,12 @@
-"""The rollout launcher's parts, shared by every backend (local processes today, Ray later).
+"""The rollout launcher's parts, shared by every backend (local processes, Ray actors).
 
 - `plan`: which episodes a command means (deterministic, stable ids);
 - `runner`: one episode from reset to verdict, with its compressed per-step log;
 - `store`: the output directory (crash-safe `episodes.jsonl`, step logs, resume);
 - `summary`: success rates, mean steps and pass^k per env and task family;
 - `progress`: a small live progress bar on stderr;
-- `backends`: where episodes run (in this process, or a pool of worker processes).
+- `backends`: where episodes run (in this process, a pool of worker processes, or Ray
+  actors: `ray_backend`, imported only for `--backend ray`).
 """
 
 from __future__ import annotations

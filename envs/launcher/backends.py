@@ -4,7 +4,8 @@
 - `ProcessPoolBackend`: `workers` spawned processes, each with its own runner (envs and
   policy kept for the whole run); at most `2 * workers` episodes are in flight, so a crash
   loses at most those.
-A Ray backend plugs in the same way: actors that each own an `EpisodeRunner`.
+- `RayBackend` (`launcher.ray_backend`, `--backend ray`): Ray actors that each own an
+  `EpisodeRunner`, on a cluster or a local Ray; `ray` is imported only for it.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Protocol
 
 from ..policies import PolicyConfig
+from .errors import RolloutError
 from .plan import EpisodeSpec
 from .runner import EpisodeOutcome, EpisodeRunner
 
-__all__ = ["Backend", "InProcessBackend", "ProcessPoolBackend", "make_backend"]
+__all__ = ["BACKENDS", "Backend", "InProcessBackend", "ProcessPoolBackend", "make_backend"]
 
 
 class Backend(Protocol):
@@ -68,8 +70,24 @@ class ProcessPoolBackend:
                     future.cancel()
 
 
-def make_backend(policy: PolicyConfig, max_steps: int, num_envs: int) -> Backend:
-    """In this process for one env, else a pool of `num_envs` worker processes."""
+BACKENDS = ("local", "ray")
+
+
+def make_backend(policy: PolicyConfig, max_steps: int, num_envs: int, backend: str = "local",
+                 address: str | None = None) -> Backend:
+    """`local`: in this process for one env, else a pool of `num_envs` worker processes;
+    `ray`: `num_envs` Ray actors, on the cluster at `address` (default: a local Ray)."""
+    if backend == "ray":
+        try:
+            from .ray_backend import RayBackend
+        except ImportError as error:
+            raise RolloutError("--backend ray needs Ray: pip install 'webtwin[ray]' (or "
+                               f"'ray>=2.9') ({error})") from error
+        return RayBackend(policy, max_steps, num_envs, address)
+    if backend != "local":
+        raise RolloutError(f"unknown backend {backend!r} (one of {', '.join(BACKENDS)})")
+    if address is not None:
+        raise RolloutError("--address needs --backend ray")
     if num_envs <= 1:
         return InProcessBackend(policy, max_steps)
     return ProcessPoolBackend(policy, max_steps, num_envs)

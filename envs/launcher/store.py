@@ -27,8 +27,9 @@ __all__ = ["RunStore", "RunStoreError", "read_episodes", "RESUME_IGNORED"]
 
 EPISODES, RUN, SUMMARY, LOCK = "episodes.jsonl", "run.json", "summary.json", ".lock"
 OURS = (EPISODES, RUN, SUMMARY, STEPS_DIR)
-RESUME_IGNORED = frozenset({"episodes", "num_envs", "base_url", "timeout", "retries"})
-"""Parameters a resumed run may change: how many episodes and how they are run."""
+RESUME_IGNORED = frozenset({"episodes", "num_envs", "backend", "address", "base_url", "timeout",
+                            "retries"})
+"""Parameters a resumed run may change: how many episodes and how (and where) they are run."""
 
 
 class RunStoreError(RolloutError):
