@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 __all__ = ["FieldValue", "Page", "control_value", "parse_page", "render_text"]
 
 FieldValue = str | bool
+Attributes = Mapping[str, str | None]
 SKIP_TAGS = frozenset({"script", "style", "head", "template", "noscript", "title", "meta",
                        "link", "svg"})
 INDENT_TAGS = frozenset({"nav", "main", "form", "section", "aside", "header", "footer", "table",
@@ -43,6 +44,7 @@ class Page:
 
     def __init__(self, url: str, status: int, html: str):
         self.url, self.status, self.html = url, status, html
+        self.rendered: tuple[tuple[tuple[str, FieldValue], ...], str] | None = None
         self._parsed: tuple[LexborHTMLParser, dict[str, LexborNode], dict[str, str]] | None = None
 
     @property
@@ -95,29 +97,40 @@ def parse_page(url: str, status: int, html: str) -> Page:
     return Page(url, status, html)
 
 
-def control_value(node: LexborNode, values: Mapping[str, FieldValue]) -> FieldValue:
+def control_value(node: LexborNode, values: Mapping[str, FieldValue],
+                  attrs: Attributes | None = None) -> FieldValue:
     """The current value of a form control: what the agent set, else the page's default."""
-    bid = node.attributes.get("data-bid")
+    attrs = node.attributes if attrs is None else attrs
+    bid = attrs.get("data-bid")
     if bid is not None and bid in values:
         return values[bid]
-    tag, kind = node.tag, (node.attributes.get("type") or "").lower()
+    tag, kind = node.tag, (attrs.get("type") or "").lower()
     if tag == "input" and kind in {"checkbox", "radio"}:
-        return "checked" in node.attributes
+        return "checked" in attrs
     if tag == "textarea":
         return node.text(deep=True)
     if tag == "select":
         return _selected_option(node)
-    return node.attributes.get("value") or ""
+    return attrs.get("value") or ""
 
 
 def render_text(page: Page, values: Mapping[str, FieldValue]) -> str:
-    """The page as indented text, with current field values."""
+    """The page as indented text, with current field values.
+
+    The last rendering of each page is kept: a step that changes neither the page nor a field
+    (a wait, a refused action) costs nothing here.
+    """
+    key = tuple(sorted(values.items()))
+    if page.rendered is not None and page.rendered[0] == key:
+        return page.rendered[1]
     renderer = _Renderer(page, values)
     body = page.tree.body
     if body is not None:
         renderer.visit(body)
     renderer.flush()
-    return "\n".join(renderer.lines)
+    text = "\n".join(renderer.lines)
+    page.rendered = (key, text)
+    return text
 
 
 class _Renderer:
@@ -134,23 +147,26 @@ class _Renderer:
             self.lines.append("  " * self.depth + text)
 
     def visit(self, node: LexborNode) -> None:
-        if node.is_text_node:
-            text = _collapse(node.text_content or "")
-            if text:
-                self.buffer.append(text)
-            return
         tag = node.tag or ""
-        if tag in SKIP_TAGS or tag.startswith("-") or _hidden(node):
+        if tag == "-text":
+            raw = node.text_content
+            if raw and not raw.isspace():
+                self.buffer.append(_collapse(raw))
             return
-        if "data-bid" in node.attributes or _interactive(node):
-            self.buffer.append(self.element(node))
+        if tag in SKIP_TAGS or tag.startswith("-"):
+            return
+        attrs = node.attributes  # a new dict on every access: read it once per node
+        if attrs and _hidden_by(tag, attrs):
+            return
+        if "data-bid" in attrs or _interactive_by(tag, attrs):
+            self.buffer.append(self.element(node, attrs))
         elif tag in HEADINGS:
             self.flush()
             self.lines.append("  " * self.depth + "#" * HEADINGS[tag] + " " + _text(node))
         elif tag in BLOCK_TAGS:
             self.block(node, indent=tag in INDENT_TAGS and tag != "body")
         elif tag == "img":
-            self.buffer.append(f"img {_quote(node.attributes.get('alt') or '')}")
+            self.buffer.append(f"img {_quote(attrs.get('alt') or '')}")
         else:
             self.children(node)
             if tag in {"td", "th"}:
@@ -169,53 +185,51 @@ class _Renderer:
             self.visit(child)
             child = child.next
 
-    def element(self, node: LexborNode) -> str:
-        bid = node.attributes.get("data-bid")
+    def element(self, node: LexborNode, attrs: Attributes) -> str:
+        bid = attrs.get("data-bid")
         prefix = f"[{bid}] " if bid is not None else ""
-        role, name, state = _describe(node, self.page, self.values)
+        role, name, state = _describe(node, attrs, self.page, self.values)
         text = f"{prefix}{role} {_quote(name)}" if role else f"{prefix}{_quote(name)}"
-        if "disabled" in node.attributes:
+        if "disabled" in attrs:
             state = (state + " disabled").strip()
         return f"{text} {state}".rstrip()
 
 
-def _describe(node: LexborNode, page: Page, values: Mapping[str, FieldValue]
-              ) -> tuple[str, str, str]:
+def _describe(node: LexborNode, attrs: Attributes, page: Page,
+              values: Mapping[str, FieldValue]) -> tuple[str, str, str]:
     """(role, accessible name, state) of an element."""
-    tag, kind = node.tag or "", (node.attributes.get("type") or "").lower()
+    tag, kind = node.tag or "", (attrs.get("type") or "").lower()
     if tag == "a":
-        return "link", _name(node, page), ""
+        return "link", _name(node, attrs), ""
     if tag == "button" or (tag == "input" and kind in BUTTON_INPUTS):
-        return "button", _name(node, page) or node.attributes.get("value") or "", ""
+        return "button", _name(node, attrs) or attrs.get("value") or "", ""
     if tag == "input" and kind in {"checkbox", "radio"}:
-        checked = control_value(node, values)
-        return kind, _field_name(node, page), "checked" if checked else "unchecked"
+        checked = control_value(node, values, attrs)
+        return kind, _field_name(attrs, page), "checked" if checked else "unchecked"
     if tag == "select":
         options = [_collapse(option.text(deep=True)) for option in node.css("option")]
-        chosen = _option_text(node, str(control_value(node, values)))
-        return "combobox", _field_name(node, page), (
+        chosen = _option_text(node, str(control_value(node, values, attrs)))
+        return "combobox", _field_name(attrs, page), (
             f"value={_quote(chosen)} options={json.dumps(options, ensure_ascii=False)}")
     if tag in {"input", "textarea"}:
         role = "textarea" if tag == "textarea" else ("date" if kind in DATE_INPUTS else "textbox")
-        return role, _field_name(node, page), _value_state(node, values)
+        return role, _field_name(attrs, page), _value_state(node, attrs, values)
     return "", _text(node), ""
 
 
-def _value_state(node: LexborNode, values: Mapping[str, FieldValue]) -> str:
-    value = str(control_value(node, values))
+def _value_state(node: LexborNode, attrs: Attributes, values: Mapping[str, FieldValue]) -> str:
+    value = str(control_value(node, values, attrs))
     if value:
         return f"value={_quote(value)}"
-    placeholder = node.attributes.get("placeholder")
+    placeholder = attrs.get("placeholder")
     return f"placeholder={_quote(placeholder)}" if placeholder else ""
 
 
-def _name(node: LexborNode, page: Page) -> str:
-    return (node.attributes.get("aria-label") or _text(node) or node.attributes.get("title")
-            or "")
+def _name(node: LexborNode, attrs: Attributes) -> str:
+    return attrs.get("aria-label") or _text(node) or attrs.get("title") or ""
 
 
-def _field_name(node: LexborNode, page: Page) -> str:
-    attrs = node.attributes
+def _field_name(attrs: Attributes, page: Page) -> str:
     return (attrs.get("aria-label") or page.labels.get(attrs.get("id") or "\0")
             or attrs.get("placeholder") or attrs.get("title") or attrs.get("name") or "")
 
@@ -239,20 +253,18 @@ def _option_text(select: LexborNode, value: str) -> str:
     return value
 
 
-def _interactive(node: LexborNode) -> bool:
-    tag = node.tag
+def _interactive_by(tag: str, attrs: Attributes) -> bool:
     if tag == "a":
-        return "href" in node.attributes
+        return "href" in attrs
     if tag == "input":
-        return (node.attributes.get("type") or "").lower() != "hidden"
+        return (attrs.get("type") or "").lower() != "hidden"
     return tag in {"button", "select", "textarea"}
 
 
-def _hidden(node: LexborNode) -> bool:
-    attrs = node.attributes
+def _hidden_by(tag: str, attrs: Attributes) -> bool:
     if "hidden" in attrs or attrs.get("aria-hidden") == "true":
         return True
-    if node.tag == "input" and (attrs.get("type") or "").lower() == "hidden":
+    if tag == "input" and (attrs.get("type") or "").lower() == "hidden":
         return True
     style = (attrs.get("style") or "").replace(" ", "").lower()
     return "display:none" in style or "visibility:hidden" in style
