@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections import OrderedDict
 from collections.abc import Mapping
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from webtwin.simulators.core.lru import LruCache
 
 __all__ = ["FieldValue", "Page", "control_value", "parse_page", "render_text"]
 
@@ -37,7 +38,7 @@ class Page:
     """A loaded page: URL, HTTP status, HTML, and its parsed tree and elements on demand.
 
     A parsed tree costs about 15 times the HTML in memory (~700 KiB for a 48 KiB inbox), so
-    only the most recently used pages of the process keep theirs (`_ParsedPages`); the others
+    only the most recently used pages of the process keep theirs (`_PARSED`); the others
     parse again when next needed. With thousands of live worlds this is what keeps a world
     near its database's size.
     """
@@ -72,25 +73,12 @@ class Page:
             labels = {node.attributes.get("for") or "": _collapse(node.text(deep=True))
                       for node in tree.css("label[for]")}
             self._parsed = (tree, elements, labels)
-        _PARSED.touch(self)
+        _PARSED.put(id(self), self)
         return self._parsed
 
 
-class _ParsedPages:
-    """The pages of this process that keep their parsed tree (least recently used dropped)."""
-
-    def __init__(self, capacity: int):
-        self.capacity = capacity
-        self._pages: OrderedDict[int, Page] = OrderedDict()
-
-    def touch(self, page: Page) -> None:
-        self._pages[id(page)] = page
-        self._pages.move_to_end(id(page))
-        while len(self._pages) > self.capacity:
-            self._pages.popitem(last=False)[1].release()
-
-
-_PARSED = _ParsedPages(capacity=32)
+# The pages of this process that keep their parsed tree; the least recently used drop it.
+_PARSED: LruCache[int, Page] = LruCache(32, on_evict=Page.release)
 
 
 def parse_page(url: str, status: int, html: str) -> Page:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .lru import LruCache
 from .rng import substream
 from .site import SiteSpec
 from .tasks import TaskFamily, TaskInstance
@@ -22,26 +22,6 @@ class EpisodeStart:
     instance: TaskInstance | None
 
 
-class _BytesCache:
-    """A small LRU of immutable snapshots."""
-
-    def __init__(self, capacity: int):
-        self.capacity = capacity
-        self._items: OrderedDict[tuple[object, ...], EpisodeStart] = OrderedDict()
-
-    def get(self, key: tuple[object, ...]) -> EpisodeStart | None:
-        item = self._items.get(key)
-        if item is not None:
-            self._items.move_to_end(key)
-        return item
-
-    def put(self, key: tuple[object, ...], item: EpisodeStart) -> None:
-        self._items[key] = item
-        self._items.move_to_end(key)
-        while len(self._items) > self.capacity:
-            self._items.popitem(last=False)
-
-
 class WorldFactory:
     """Builds worlds from seeds; caches generated templates and task start states.
 
@@ -50,7 +30,7 @@ class WorldFactory:
     """
 
     def __init__(self, capacity: int = 256):
-        self._cache = _BytesCache(capacity)
+        self._cache: LruCache[tuple[object, ...], EpisodeStart] = LruCache(capacity)
 
     def template(self, sites: Sequence[SiteSpec], seed: int) -> bytes:
         """The generated world of `seed` (before any task), as a snapshot."""
