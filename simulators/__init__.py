@@ -1,35 +1,42 @@
-"""The web apps and their registry: one line per site.
+"""The web apps and their registry: one line per site, one line per cross-site task pack.
 
 Site sets name the worlds environments are made of: every site alone, and `workday`, a world
-holding every site. Env ids, the server and the conformance tests derive from these.
+holding every site whose tasks cross them. Env ids, the server and the conformance tests
+derive from these.
 """
 
 from __future__ import annotations
 
-from webtwin.simulators.core.site import SiteSpec
+from webtwin.simulators.core.site import SiteSpec, TaskPack
 from webtwin.simulators.core.tasks import TaskFamily
 from webtwin.simulators.mail import SITE as MAIL
 
 SITES: dict[str, SiteSpec] = {site.name: site for site in (MAIL,)}
+PACKS: dict[str, TaskPack] = {}
 
 
 def site_sets() -> dict[str, tuple[str, ...]]:
-    """Site-set name → site names: each site alone, plus `workday` once there are several."""
+    """Site-set name → site names: each site alone, plus each cross-site pack's world."""
     sets: dict[str, tuple[str, ...]] = {name: (name,) for name in SITES}
-    if len(SITES) > 1:
-        sets["workday"] = tuple(sorted(SITES))
+    for pack in PACKS.values():
+        if set(pack.sites) <= set(SITES):
+            sets[pack.name] = tuple(sorted(pack.sites))
     return sets
 
 
 def task_families(site_set: str | None = None) -> dict[str, type[TaskFamily]]:
-    """Task id → family class, for the families a site set's world can host."""
-    names = set(site_sets()[site_set]) if site_set else set(SITES)
+    """Task id → family class: a site's own families, or a pack's cross-site ones; all of
+    them when `site_set` is None. Each family runs in exactly one site set."""
+    sets = site_sets()
+    names = [site_set] if site_set else sorted(sets)
     found: dict[str, type[TaskFamily]] = {}
-    for site in sorted(names):
-        for family in SITES[site].task_families():
-            if set(family.sites or (site,)) <= names:
-                found[family.id] = family
+    for name in names:
+        loaders = [PACKS[name].task_families] if name in PACKS else [SITES[name].task_families]
+        for load in loaders:
+            for family in load():
+                if set(family.sites or sets[name]) <= set(sets[name]):
+                    found[family.id] = family
     return dict(sorted(found.items()))
 
 
-__all__ = ["SITES", "site_sets", "task_families"]
+__all__ = ["PACKS", "SITES", "site_sets", "task_families"]

@@ -64,10 +64,16 @@ def _site_key(sites: Sequence[SiteSpec]) -> tuple[str, ...]:
     return tuple(sorted(site.name for site in sites))
 
 
+def generation_order(sites: Sequence[SiteSpec]) -> list[SiteSpec]:
+    """Sites that provide services to others generate first (the mailbox exists before the
+    shop sends its past order confirmations to it), then by name."""
+    return sorted(sites, key=lambda spec: (not spec.provides, spec.name))
+
+
 def _generate(sites: Sequence[SiteSpec], seed: int) -> bytes:
     world = World.empty(sites, seed)
     try:
-        for site in sorted(sites, key=lambda s: s.name):
+        for site in generation_order(sites):
             site.generate(world, seed)
         return world.snapshot()
     finally:

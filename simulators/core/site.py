@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import MetaData
 
+from .shared import SharedDatabase
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
     from sqlalchemy.engine import Connection
@@ -17,7 +19,7 @@ if TYPE_CHECKING:
     from .tasks import TaskFamily
     from .world import World
 
-__all__ = ["EventHandler", "SiteSpec"]
+__all__ = ["EventHandler", "SiteSpec", "TaskPack"]
 
 EventHandler = Callable[["Session", "World", dict[str, Any]], None]
 
@@ -42,6 +44,11 @@ class SiteSpec:
     - `start_path`: where an episode's browser starts.
     - `after_create`: extra DDL run once on a new world (FTS tables, triggers).
     - `derived_tables`: tables excluded from digests and diffs (e.g. FTS shadow tables).
+    - `shared`: immutable data every world of the site attaches (e.g. a catalog), outside
+      the world's snapshot.
+    - `provides`: services other sites of the same world may call, by name (see
+      `core/crosssite.py`: `"email.deliver"`, `"email.owner"`). Sites never import each
+      other; they meet through these names.
     """
 
     name: str
@@ -55,7 +62,24 @@ class SiteSpec:
     after_create: Callable[[Connection], None] | None = None
     derived_tables: tuple[str, ...] = ()
     templates_dir: Path | None = None
+    shared: SharedDatabase | None = None
+    provides: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
 
     @property
     def host(self) -> str:
         return f"{self.name}.localhost"
+
+
+@dataclass(frozen=True)
+class TaskPack:
+    """Task families that need several sites in one world (registered next to the sites).
+
+    ## Parameters
+    - `name`: the site set the families run in (e.g. `workday`).
+    - `sites`: the sites they need.
+    - `task_families`: returns the family classes (imported lazily).
+    """
+
+    name: str
+    sites: tuple[str, ...]
+    task_families: Callable[[], Sequence[type[TaskFamily]]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,6 +18,7 @@ from sqlalchemy.pool import StaticPool
 
 from .models import CoreBase, ScheduledEvent, WorldMeta
 from .rng import substream
+from .shared import attach_shared
 from .site import SiteSpec
 from .state import digest_connection
 
@@ -47,7 +48,7 @@ class World:
 
     def __init__(self, sites: Sequence[SiteSpec], conn: sqlite3.Connection | None = None):
         self.sites: dict[str, SiteSpec] = {site.name: site for site in sites}
-        self.conn = conn or _connect()
+        self.conn = conn or _connect(self.sites.values())
         # Autocommit at the sqlite3 level: SQLAlchemy sessions issue their own BEGIN, and the
         # clock's one-statement update must never leave an implicit transaction open.
         self.conn.isolation_level = None
@@ -181,11 +182,19 @@ class World:
         prepared statements and cached index structure that go stale (FTS5 then reports a
         malformed image, FTS4 aborts queries), since every snapshot has the same schema cookie.
         """
-        fresh = _connect()
+        fresh = _connect(())
         fresh.deserialize(data)
+        _attach(fresh, self.sites.values())
         stale, self.conn = self.conn, fresh
         self.engine.pool.dispose()  # the next session connects through the creator: `fresh`
         stale.close()
+
+    def capability(self, name: str) -> Callable[..., Any] | None:
+        """The service `name` that one of this world's sites provides, or None."""
+        for site in sorted(self.sites.values(), key=lambda spec: spec.name):
+            if name in site.provides:
+                return site.provides[name]
+        return None
 
     def fork(self) -> World:
         """An independent copy of this world at this instant."""
@@ -224,10 +233,19 @@ def _shared_engine_parts() -> tuple[Any, Any, Any]:
 _DIALECT, _URL, _COMPILED_CACHE = _shared_engine_parts()
 
 
-def _connect() -> sqlite3.Connection:
-    connection = sqlite3.connect(":memory:", check_same_thread=False)
+def _connect(sites: Iterable[SiteSpec]) -> sqlite3.Connection:
+    # uri=True so that ATTACH understands the shared databases' `file:...?mode=memory` names.
+    connection = sqlite3.connect(":memory:", uri=True, check_same_thread=False)
     connection.isolation_level = None
+    _attach(connection, sites)
     return connection
+
+
+def _attach(connection: sqlite3.Connection, sites: Iterable[SiteSpec]) -> None:
+    """Attach the shared read-only databases of `sites` (after a deserialize, again)."""
+    for site in sorted(sites, key=lambda spec: spec.name):
+        if site.shared is not None:
+            attach_shared(connection, site.shared)
 
 
 def _engine_over(current: Callable[[], sqlite3.Connection]) -> Engine:

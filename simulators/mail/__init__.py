@@ -22,6 +22,7 @@ from .models import MailBase
 from .routes import build_app
 from .search import create_search_index
 from .services import EVENT_HANDLERS
+from .services.delivery import deliver_email, mailbox_owner
 
 if TYPE_CHECKING:
     from webtwin.simulators.core.tasks import TaskFamily
@@ -44,6 +45,7 @@ SITE = SiteSpec(
     start_path="/inbox",
     after_create=create_search_index,
     templates_dir=Path(__file__).parent / "templates",
+    provides={"email.deliver": deliver_email, "email.owner": mailbox_owner},
 )
 
 __all__ = ["SITE"]

@@ -9,7 +9,9 @@
  "message_id": int,     # optional reserved id (else World.next_id)
  "in_reply_to": int,    # optional: the message this one answers
  "category": str = "primary", "important": bool = False,   # new threads only
- "attachments": [{"filename": str, "mime_type": str, "content": str, "id": int}]}  # id optional
+ "attachments": [{"filename": str, "mime_type": str, "content": str, "id": int}],  # id optional
+ "sent_at": int,        # optional, not after now: back-dated mail another site sent earlier
+ "is_read": bool = False}
 ```
 After insertion: a blocked sender sends the thread to Spam, filters apply in id order, and the
 vacation responder answers (once per sender per vacation).
@@ -23,13 +25,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webtwin.simulators.core.crosssite import Email
 from webtwin.simulators.core.world import World
 
 from ..models import Account, Attachment, BlockedSender, Filter, Message, Thread, ThreadLabel
 from .common import account, clock, copy_attachments
 from .replies import reply_subject, trigger_reply_rules
 
-__all__ = ["EVENT_HANDLERS", "deliver", "send_scheduled"]
+__all__ = ["EVENT_HANDLERS", "deliver", "deliver_email", "mailbox_owner", "send_scheduled"]
 
 DAY = 86400
 _NO_REPLY = ("noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster")
@@ -37,7 +40,7 @@ _NO_REPLY = ("noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon
 
 def deliver(s: Session, world: World, payload: dict[str, Any]) -> None:
     """Event handler: a message arrives (see the module docstring for the payload)."""
-    now = clock(s, world)
+    now = min(int(payload.get("sent_at", clock(s, world))), clock(s, world))
     thread = _target_thread(s, world, payload, now)
     message = _insert_message(s, world, thread, payload, now)
     if _is_blocked(s, message.sender_email):
@@ -64,12 +67,28 @@ def send_scheduled(s: Session, world: World, payload: dict[str, Any]) -> None:
 EVENT_HANDLERS = {"deliver": deliver, "send_scheduled": send_scheduled}
 
 
+def deliver_email(s: Session, world: World, email: Email) -> None:
+    """The `"email.deliver"` service other sites of the world call (see `core/crosssite.py`)."""
+    payload: dict[str, Any] = {"sender_name": email.sender_name,
+                               "sender_email": email.sender_email, "subject": email.subject,
+                               "body": email.body, "category": email.category}
+    if email.sent_at is not None:
+        payload["sent_at"], payload["is_read"] = email.sent_at, email.read
+    deliver(s, world, payload)
+
+
+def mailbox_owner(s: Session) -> tuple[str, str]:
+    """The `"email.owner"` service: the mailbox owner's name and address."""
+    owner = account(s)
+    return owner.name, owner.email
+
+
 def _target_thread(s: Session, world: World, payload: dict[str, Any], now: int) -> Thread:
     """The existing thread (un-archived: a reply brings it back) or a new one."""
     wanted = payload.get("thread_id")
     thread = s.get(Thread, int(wanted)) if wanted is not None else None
     if thread is not None:
-        thread.last_message_at, thread.in_inbox = now, True
+        thread.last_message_at, thread.in_inbox = max(thread.last_message_at, now), True
         return thread
     thread_id = int(wanted) if wanted is not None else World.next_id(s, Thread.__tablename__)
     thread = Thread(id=thread_id, subject=payload["subject"],
@@ -86,7 +105,8 @@ def _insert_message(s: Session, world: World, thread: Thread, payload: dict[str,
         id=int(message_id), thread_id=thread.id, sender_name=payload["sender_name"],
         sender_email=payload["sender_email"].lower(), to_addrs=payload.get("to")
         or account(s).email, cc_addrs=payload.get("cc", ""), subject=payload["subject"],
-        body=payload["body"], sent_at=now, status="received", is_read=False,
+        body=payload["body"], sent_at=now, status="received",
+        is_read=bool(payload.get("is_read", False)),
         in_reply_to=payload.get("in_reply_to"))
     s.add(message)
     for item in payload.get("attachments", []):
