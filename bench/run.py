@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from webtwin.envs import WebtwinTextEnv, list_tasks
-from webtwin.simulators import SITES
+from webtwin.simulators import site_sets
 from webtwin.simulators.core import World
 
 RESULTS = Path(__file__).parent / "results"
@@ -113,7 +113,7 @@ def main() -> None:
     args = parser.parse_args()
     counts = [1, 100] if args.quick else [1, 100, 1000]
     report: dict[str, Any] = {"machine": machine(), "sites": {}}
-    for site_set in sorted(SITES):
+    for site_set in sorted(site_sets()):
         row: dict[str, Any] = {**bench_restore(site_set), **bench_reset_and_step(site_set)}
         row["throughput"] = [bench_throughput(site_set, n, 2000 if args.quick else 5000)
                              for n in counts]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from webtwin.simulators.core.rng import Random
 
@@ -15,9 +15,12 @@ from .state import Row, WorldDiff, diff_connections
 from .world import World
 
 __all__ = [
-    "Check", "TaskFamily", "TaskInstance", "Verdict", "agent_changes", "normalize_answer",
-    "only_expected_changes", "TaskUnavailable",
+    "Allow", "Check", "TaskFamily", "TaskInstance", "TaskUnavailable", "Verdict",
+    "agent_changes", "allow_any", "answer_check", "changed", "inserted", "is_delete",
+    "is_insert", "is_update", "normalize_answer", "only_expected_changes", "pick",
 ]
+
+T = TypeVar("T")
 
 
 class TaskUnavailable(LookupError):
@@ -149,3 +152,63 @@ def normalize_answer(text: str | None) -> str:
         return ""
     folded = unicodedata.normalize("NFKC", text).casefold()
     return _SPACES.sub(" ", folded).strip().strip("\"'`").rstrip(".!").strip()
+
+
+# -- helpers every site's families use ---------------------------------------------------------
+Allow = ChangeFilter
+
+
+def pick(rng: Random, items: Sequence[T], what: str) -> T:
+    """One of `items` (already in a deterministic order), or TaskUnavailable if there is none."""
+    if not items:
+        raise TaskUnavailable(f"this world has no {what}")
+    return items[rng.randrange(len(items))]
+
+
+def changed(old: Row | None, new: Row | None) -> set[str]:
+    """Names of the fields that differ between two versions of a row."""
+    if old is None or new is None:
+        return set()
+    return {key for key in new if old.get(key) != new[key]}
+
+
+def is_update(table: str, ids: Iterable[Any], fields: Iterable[str]) -> Allow:
+    """Updates of rows `ids` of `table` that change only `fields`."""
+    wanted, allowed = set(ids), set(fields)
+
+    def allow(name: str, kind: str, old: Row | None, new: Row | None) -> bool:
+        return (name == table and kind == "updated" and old is not None
+                and old.get("id") in wanted and changed(old, new) <= allowed)
+    return allow
+
+
+def is_insert(table: str, predicate: Callable[[Row], bool] = lambda row: True) -> Allow:
+    """Inserted rows of `table` that satisfy `predicate`."""
+    def allow(name: str, kind: str, old: Row | None, new: Row | None) -> bool:
+        return name == table and kind == "inserted" and new is not None and predicate(new)
+    return allow
+
+
+def is_delete(table: str, predicate: Callable[[Row], bool] = lambda row: True) -> Allow:
+    """Deleted rows of `table` that satisfy `predicate`."""
+    def allow(name: str, kind: str, old: Row | None, new: Row | None) -> bool:
+        return name == table and kind == "deleted" and old is not None and predicate(old)
+    return allow
+
+
+def allow_any(*allows: Allow) -> Allow:
+    """A change any of `allows` accepts."""
+    def allow(name: str, kind: str, old: Row | None, new: Row | None) -> bool:
+        return any(rule(name, kind, old, new) for rule in allows)
+    return allow
+
+
+def inserted(diff: WorldDiff, table: str) -> list[Row]:
+    """Rows of `table` the agent inserted, by id."""
+    return sorted(diff.table(table).inserted, key=lambda row: row.get("id") or 0)
+
+
+def answer_check(answer: str | None, expected: str) -> Check:
+    """The answer equals `expected` up to case, spacing, quotes and final punctuation."""
+    got, want = normalize_answer(answer), normalize_answer(expected)
+    return Check("answer", bool(want) and got == want, f"expected {expected!r}, got {answer!r}")

@@ -9,22 +9,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from webtwin.simulators.core import actions as act
-from webtwin.simulators.core.rng import Random
 from webtwin.simulators.core.state import Row, WorldDiff
 from webtwin.simulators.core.tasks import (
+    Allow,
     Check,
     TaskUnavailable,
     Verdict,
+    allow_any,
+    answer_check,
+    changed,
+    inserted,
+    is_insert,
+    is_update,
     normalize_answer,
     only_expected_changes,
+    pick,
 )
 
 from ..models import Account, Contact, Message, ReplyRule, Thread
@@ -38,7 +45,6 @@ __all__ = [
     "to_datetime_local", "verdict",
 ]
 
-T = TypeVar("T")
 DAY = 86400
 
 # What sending into a conversation changes on its thread row.
@@ -56,15 +62,6 @@ REPLY_LINES = (
     "Great news, thank you for the update!",
 )
 
-Allow = Callable[[str, str, Row | None, Row | None], bool]
-
-
-# -- picking ----------------------------------------------------------------------------------
-def pick(rng: Random, items: Sequence[T], what: str) -> T:
-    """One of `items` (already in a deterministic order), or TaskUnavailable if there is none."""
-    if not items:
-        raise TaskUnavailable(f"this world has no {what}")
-    return items[rng.randrange(len(items))]
 
 
 # Threads are read with their messages in one query: a world's engine is new per episode, so
@@ -191,11 +188,6 @@ def day_start(ts: int) -> int:
 
 
 # -- diff allowances --------------------------------------------------------------------------
-def changed(old: Row | None, new: Row | None) -> set[str]:
-    """Names of the fields that differ between two versions of a row."""
-    if old is None or new is None:
-        return set()
-    return {key for key in new if old.get(key) != new[key]}
 
 
 def reading_mail(table: str, kind: str, old: Row | None, new: Row | None) -> bool:
@@ -203,31 +195,12 @@ def reading_mail(table: str, kind: str, old: Row | None, new: Row | None) -> boo
     return table == "mail_message" and kind == "updated" and changed(old, new) <= {"is_read"}
 
 
-def is_update(table: str, ids: Iterable[Any], fields: Iterable[str]) -> Allow:
-    """Updates of rows `ids` of `table` that change only `fields`."""
-    wanted, allowed = set(ids), set(fields)
-
-    def allow(name: str, kind: str, old: Row | None, new: Row | None) -> bool:
-        return (name == table and kind == "updated" and old is not None
-                and old.get("id") in wanted and changed(old, new) <= allowed)
-    return allow
 
 
-def is_insert(table: str, predicate: Callable[[Row], bool] = lambda row: True) -> Allow:
-    """Inserted rows of `table` that satisfy `predicate`."""
-    def allow(name: str, kind: str, old: Row | None, new: Row | None) -> bool:
-        return name == table and kind == "inserted" and new is not None and predicate(new)
-    return allow
 
 
-def allow_any(*allows: Allow) -> Allow:
-    def allow(name: str, kind: str, old: Row | None, new: Row | None) -> bool:
-        return any(rule(name, kind, old, new) for rule in allows)
-    return allow
 
 
-def inserted(diff: WorldDiff, table: str) -> list[Row]:
-    return sorted(diff.table(table).inserted, key=lambda row: row.get("id") or 0)
 
 
 def inserted_messages(diff: WorldDiff, status: str) -> list[Row]:
@@ -241,9 +214,6 @@ def verdict(checks: Sequence[Check], diff: WorldDiff, *allows: Allow,
     return Verdict(checks=(*checks, only_expected_changes(diff, allow_any(*rules))))
 
 
-def answer_check(answer: str | None, expected: str) -> Check:
-    got, want = normalize_answer(answer), normalize_answer(expected)
-    return Check("answer", bool(want) and got == want, f"expected {expected!r}, got {answer!r}")
 
 
 # -- oracle navigation ------------------------------------------------------------------------
