@@ -1,4 +1,4 @@
-"""The `webtwin` command: `serve` a server for browsers, `rollout` many episodes."""
+"""The `webtwin` command: `serve` a server for browsers, `rollout` many episodes, list `tasks`."""
 
 from __future__ import annotations
 
@@ -97,6 +97,22 @@ def _add_rollout(commands: Any) -> None:
     rollout.set_defaults(run=_rollout)
 
 
+def _tasks(args: argparse.Namespace) -> int:
+    from webtwin.simulators import SITES, site_sets, task_families
+    from webtwin.simulators.core import WorldFactory
+
+    factory = WorldFactory()
+    print("| task id | difficulty | example instruction |\n|---|---|---|")
+    for name in args.env or sorted(site_sets()):
+        specs = [SITES[site] for site in site_sets()[name]]
+        for task_id, family in task_families(name).items():
+            start = factory.episode(specs, args.seed, family())
+            instruction = start.instance.instruction if start.instance else ""
+            cell = instruction.replace("|", "\\|")
+            print(f'| `{task_id}` | {family.difficulty} | "{cell}" |')
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="webtwin", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -106,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", type=int, default=0, help="seed of the demo world")
     serve.set_defaults(run=_serve)
     _add_rollout(commands)
+    tasks = commands.add_parser("tasks", help="list task families with an example instruction")
+    tasks.add_argument("--env", action="append", help="site set (mail, shop, workday, ...)")
+    tasks.add_argument("--seed", type=int, default=0, help="world seed of the examples")
+    tasks.set_defaults(run=_tasks)
     return parser
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 from webtwin.simulators.core.site import SiteSpec, TaskPack
 from webtwin.simulators.core.tasks import TaskFamily
 from webtwin.simulators.mail import SITE as MAIL
+from webtwin.simulators.shop import SITE as SHOP
+from webtwin.simulators.workday import PACK as WORKDAY
 
-SITES: dict[str, SiteSpec] = {site.name: site for site in (MAIL,)}
-PACKS: dict[str, TaskPack] = {}
+SITES: dict[str, SiteSpec] = {site.name: site for site in (MAIL, SHOP)}
+PACKS: dict[str, TaskPack] = {pack.name: pack for pack in (WORKDAY,)}
 
 
 def site_sets() -> dict[str, tuple[str, ...]]:

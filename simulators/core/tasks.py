@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 import unicodedata
 from abc import ABC, abstractmethod
@@ -16,7 +18,7 @@ from .world import World
 
 __all__ = [
     "Allow", "Check", "TaskFamily", "TaskInstance", "TaskUnavailable", "Verdict",
-    "agent_changes", "allow_any", "answer_check", "changed", "inserted", "is_delete",
+    "agent_changes", "allow_any", "discover_families", "answer_check", "changed", "inserted", "is_delete",
     "is_insert", "is_update", "normalize_answer", "only_expected_changes", "pick",
 ]
 
@@ -212,3 +214,21 @@ def answer_check(answer: str | None, expected: str) -> Check:
     """The answer equals `expected` up to case, spacing, quotes and final punctuation."""
     got, want = normalize_answer(answer), normalize_answer(expected)
     return Check("answer", bool(want) and got == want, f"expected {expected!r}, got {answer!r}")
+
+
+def discover_families(package: str) -> list[type[TaskFamily]]:
+    """The task families defined in the public modules of `package`, sorted by id.
+
+    One family per module; modules whose names start with `_` hold shared helpers.
+    """
+    found: dict[str, type[TaskFamily]] = {}
+    path = importlib.import_module(package).__path__
+    for info in sorted(pkgutil.iter_modules(path), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package}.{info.name}")
+        for value in vars(module).values():
+            if (isinstance(value, type) and issubclass(value, TaskFamily)
+                    and value.__module__ == module.__name__ and hasattr(value, "id")):
+                found[value.id] = value
+    return [found[key] for key in sorted(found)]
