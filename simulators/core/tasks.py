@@ -18,8 +18,8 @@ from .world import World
 
 __all__ = [
     "Allow", "Check", "TaskFamily", "TaskInstance", "TaskUnavailable", "Verdict",
-    "agent_changes", "allow_any", "discover_families", "answer_check", "changed", "inserted", "is_delete",
-    "is_insert", "is_update", "normalize_answer", "only_expected_changes", "pick",
+    "agent_changes", "allow_any", "answer_check", "changed", "discover_families", "inserted",
+    "is_delete", "is_insert", "is_update", "normalize_answer", "only_expected_changes", "pick",
 ]
 
 T = TypeVar("T")

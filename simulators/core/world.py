@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, select
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from .models import CoreBase, ScheduledEvent, WorldMeta
-from .rng import substream
+from .rng import derive_seed, substream
 from .shared import attach_shared
 from .site import SiteSpec
 from .state import digest_connection
@@ -113,11 +114,16 @@ class World:
 
     @staticmethod
     def next_id(session: Session, table: str) -> int:
-        """Allocate the next id of `table` from the counter stored in the world.
+        """Allocate the next id of `table`.
 
-        Plain SQL on the session's connection: no ORM object to keep alive or flush, so it
-        costs one statement whatever the session holds.
+        Outside events, from the counter stored in the world (plain SQL on the session's
+        connection: one statement whatever the session holds). Inside a firing event, from
+        the event's lineage (see `_lineage_id`), so that what the clock creates gets the same
+        ids whatever the agent created before it.
         """
+        firing = session.info.get(_FIRING)
+        if firing is not None:
+            return _lineage_id(session, table, firing)
         connection = session.connection()
         row = connection.exec_driver_sql(
             'UPDATE id_counter SET next_id = next_id + 1 WHERE "table" = ? RETURNING next_id',
@@ -157,7 +163,11 @@ class World:
             while (due := _next_due_event(session, target)) is not None:
                 _set_now(session, max(due.due_at, self.now))
                 handler = self.sites[due.site].event_handlers[due.kind]
-                handler(session, self, json.loads(due.payload))
+                session.info[_FIRING] = _Firing(due.id)
+                try:
+                    handler(session, self, json.loads(due.payload))
+                finally:
+                    del session.info[_FIRING]
                 due.fired = True
                 session.flush()
                 fired += 1
@@ -264,6 +274,46 @@ def _engine_over(current: Callable[[], sqlite3.Connection]) -> Engine:
         connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+_FIRING = "webtwin.firing_event"
+# Ids of rows created by firing events live above every counter-allocated id.
+LINEAGE_ID_BASE = 10**9
+LINEAGE_ID_SPAN = 9 * 10**9
+
+
+@dataclass
+class _Firing:
+    """The event being fired, and how many ids of each table it has allocated."""
+
+    event_id: int
+    allocated: dict[str, int] = field(default_factory=dict)
+    handed_out: set[tuple[str, int]] = field(default_factory=set)  # not yet flushed
+
+
+def _lineage_id(session: Session, table: str, firing: _Firing) -> int:
+    """An id for a row a firing event creates, derived from the event id and a sequence.
+
+    Verifiers compare the agent's final state with the start state advanced to the same time.
+    With one counter, an agent's row (an order, a reply) would take the id a background event
+    then takes in the baseline, and every later row would shift: the diff would report the
+    agent's row as an update and the event's row as an insert. Background events were
+    scheduled before the agent acted (or by other background events, whose ids are derived the
+    same way), so their rows get identical ids in both worlds. A taken id (a hash collision,
+    vanishingly rare) moves on deterministically.
+    """
+    sequence = firing.allocated.get(table, 0)
+    firing.allocated[table] = sequence + 1
+    connection = session.connection()
+    for attempt in range(1000):
+        candidate = LINEAGE_ID_BASE + derive_seed(
+            firing.event_id, table, sequence, attempt) % LINEAGE_ID_SPAN
+        taken = (table, candidate) in firing.handed_out or connection.exec_driver_sql(
+            f'SELECT 1 FROM "{table}" WHERE id = ?', (candidate,)).first() is not None
+        if not taken:
+            firing.handed_out.add((table, candidate))
+            return candidate
+    raise RuntimeError(f"no free lineage id in {table}")
 
 
 def _next_due_event(session: Session, when: int) -> ScheduledEvent | None:

@@ -114,7 +114,10 @@ def test_filter_actions(world: World) -> None:
     incoming(world, subject="Your Receipt", body="Total: 5. Paid.", attachments=receipt)
     incoming(world, delay=90, subject="Your receipt", body="Total: 5. Paid.")  # no attachment
     world.advance(120)
-    first, forward, second = messages(world)
+    # Rows the clock creates have lineage ids (not in creation order): pick them by content.
+    by_kind = {(m.status, m.subject): m for m in messages(world)}
+    first, second = by_kind["received", "Your Receipt"], by_kind["received", "Your receipt"]
+    forward = by_kind["sent", "Fwd: Your Receipt"]
     thread = thread_of(world, first)
     assert (thread.in_inbox, thread.starred, first.is_read, thread.trashed) == \
         (False, True, True, False)
