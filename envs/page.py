@@ -127,6 +127,7 @@ class _Renderer:
         self.lines: list[str] = []
         self.buffer: list[str] = []
         self.depth = 0
+        self.preformatted = 0  # inside <pre>: line breaks are content (message bodies)
 
     def flush(self) -> None:
         text = " ".join(self.buffer).strip().strip("|").strip()
@@ -138,7 +139,9 @@ class _Renderer:
         tag = node.tag or ""
         if tag == "-text":
             raw = node.text_content
-            if raw and not raw.isspace():
+            if self.preformatted and raw and "\n" in raw:
+                self.preformatted_text(raw)
+            elif raw and not raw.isspace():
                 self.buffer.append(_collapse(raw))
             return
         if tag in SKIP_TAGS or tag.startswith("-"):
@@ -163,9 +166,22 @@ class _Renderer:
     def block(self, node: LexborNode, indent: bool) -> None:
         self.flush()
         self.depth += indent
+        pre = node.tag == "pre"
+        self.preformatted += pre
         self.children(node)
+        self.preformatted -= pre
         self.flush()
         self.depth -= indent
+
+    def preformatted_text(self, raw: str) -> None:
+        """One output line per source line; blank lines (paragraph breaks) are kept, once."""
+        for number, line in enumerate(raw.split("\n")):
+            if number:
+                if not self.buffer and self.lines and self.lines[-1] != "":
+                    self.lines.append("")
+                self.flush()
+            if line.strip():
+                self.buffer.append(_collapse(line))
 
     def children(self, node: LexborNode) -> None:
         child = node.child

@@ -46,3 +46,11 @@ def test_current_values_override_defaults() -> None:
     assert '[select-3] checkbox "Select" checked' in text
     assert 'value="from:zoë"' in text
     assert 'value="Receipts"' in text
+
+
+def test_preformatted_text_keeps_its_lines_and_paragraph_breaks() -> None:
+    html = ("<html><body><pre class='body'>Ship to:\nAna Souza\n12 Elm Row, Apt 4\n\n"
+            "Thanks!</pre><p>a\nb</p></body></html>")
+    text = render_text(parse_page("http://mail.localhost/x", 200, html), {})
+    assert text.splitlines() == ["Ship to:", "Ana Souza", "12 Elm Row, Apt 4", "", "Thanks!",
+                                 "a b"]
