@@ -77,7 +77,7 @@ class ReplyWithDeliveryDate(TaskFamily):
     delivery date, and replies in the conversation with the date.
 
     ## Goal
-    "Karim Benali asked when the thing you ordered for Karim will arrive. Reply to the email
+    "Karim Benali asked when the thing you ordered for them will arrive. Reply to the email
     with its estimated delivery date."
 
     ## Parameters
@@ -107,7 +107,7 @@ class ReplyWithDeliveryDate(TaskFamily):
         return TaskInstance(
             family=self.id, params={**planted.params(), **asdict(shipment),
                                     "date": short_date(shipment.estimated_delivery)},
-            instruction=(f"{writer.name} asked when the thing you ordered for {writer.first} "
+            instruction=(f"{writer.name} asked when the thing you ordered for them "
                          "will arrive. Reply to the email with its estimated delivery date."))
 
     def verify(self, instance: TaskInstance, before: World, after: World,

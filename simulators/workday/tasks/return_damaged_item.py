@@ -84,7 +84,7 @@ class ReturnDamagedItem(TaskFamily):
     the shop, and returns every unit of it with the reason "damaged".
 
     ## Goal
-    "Ana Souza emailed that something you ordered for Ana arrived damaged. Find out what it
+    "Ana Souza emailed that something you ordered for them arrived damaged. Find out what it
     was and return it on Cartwheel."
 
     ## Parameters
@@ -112,7 +112,7 @@ class ReturnDamagedItem(TaskFamily):
                                   min(sent_at, world.now - 5 * 60))
         return TaskInstance(
             family=self.id, params={**planted.params(), **asdict(item)},
-            instruction=(f"{writer.name} emailed that something you ordered for {writer.first} "
+            instruction=(f"{writer.name} emailed that something you ordered for them "
                          "arrived damaged. Find out what it was and return it on Cartwheel."))
 
     def verify(self, instance: TaskInstance, before: World, after: World,
