@@ -10,13 +10,14 @@ import argparse
 import gc
 import json
 import platform
+import sqlite3
 import statistics
 import time  # allow-nondeterminism: benchmarks measure wall time
 from pathlib import Path
 from typing import Any
 
 from webtwin.envs import WebtwinTextEnv, list_tasks
-from webtwin.simulators import site_sets
+from webtwin.simulators import SITES, site_sets
 from webtwin.simulators.core import World
 
 RESULTS = Path(__file__).parent / "results"
@@ -107,13 +108,32 @@ def bench_throughput(site_set: str, live: int, total_steps: int) -> dict[str, fl
             "pss_mib_per_world": per_world}
 
 
+def bench_shared_data() -> dict[str, dict[str, float]]:
+    """Build time and size of each site's shared read-only database (once per process)."""
+    found: dict[str, dict[str, float]] = {}
+    for name, site in sorted(SITES.items()):
+        if site.shared is None:
+            continue
+        connection = sqlite3.connect(":memory:")
+        connection.execute(f"ATTACH DATABASE ':memory:' AS {site.shared.schema}")
+        started = time.perf_counter()
+        site.shared.build(connection)
+        elapsed = time.perf_counter() - started
+        pages = connection.execute(f"PRAGMA {site.shared.schema}.page_count").fetchone()[0]
+        size = connection.execute(f"PRAGMA {site.shared.schema}.page_size").fetchone()[0]
+        found[name] = {"build_s": elapsed, "mib": pages * size / 2**20}
+        connection.close()
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller counts (smoke run)")
+    parser.add_argument("--env", action="append", help="site set(s) to measure (default: all)")
     args = parser.parse_args()
     counts = [1, 100] if args.quick else [1, 100, 1000]
-    report: dict[str, Any] = {"machine": machine(), "sites": {}}
-    for site_set in sorted(site_sets()):
+    report: dict[str, Any] = {"machine": machine(), "sites": {}, "shared": bench_shared_data()}
+    for site_set in args.env or sorted(site_sets()):
         row: dict[str, Any] = {**bench_restore(site_set), **bench_reset_and_step(site_set)}
         row["throughput"] = [bench_throughput(site_set, n, 2000 if args.quick else 5000)
                              for n in counts]
@@ -134,6 +154,10 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(f"| {name}-text | {row['world_kib']:.0f} KiB | {row['restore_ms']:.3f} ms "
                      f"| {row['reset_ms']:.2f} ms | {row['step_median_ms']:.2f} ms "
                      f"| {row['step_p95_ms']:.2f} ms | {rates} | {memory:.2f} MiB |")
+    for name, shared in report.get("shared", {}).items():
+        lines += ["", f"Shared read-only data of `{name}` (built once per process, attached by "
+                  f"every world, not in its snapshot): {shared['mib']:.1f} MiB, built in "
+                  f"{shared['build_s']:.2f} s."]
     return "\n".join(lines)
 
 

@@ -25,9 +25,9 @@ class AnswerDeliveryDate(TaskFamily):
     """Answer when an order that has not arrived yet is expected, naming it by an item.
 
     ## Description
-    An order that is placed or shipped (not out for delivery: its page then says only
-    "arriving today") is named by one of its items; the agent finds it and answers with its
-    estimated delivery date. Reading is fine; changing anything is not.
+    An order that is placed or shipped (not out for delivery, which arrives today) is named
+    by one of its items; the agent finds it and answers with its estimated delivery date.
+    Reading is fine; changing anything is not.
 
     ## Goal
     'When is my order with the "Summitfox Kite Sleeping Bag" expected to arrive? Answer with

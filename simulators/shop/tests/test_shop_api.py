@@ -6,7 +6,7 @@ import pytest
 from shopweb import Shopper
 from sqlalchemy import select
 
-from webtwin.simulators.shop.models import Order, OrderItem, Product, Variant
+from webtwin.simulators.shop.models import Order, OrderItem, Product, Review, Variant
 
 
 def order_id_with(shopper: Shopper, status: str) -> int:
@@ -31,6 +31,11 @@ def test_openapi_and_docs(shopper: Shopper) -> None:
             "/api/orders/{order_id}", "/api/orders/{order_id}/cancel",
             "/api/orders/{order_id}/returns", "/api/addresses", "/api/cards",
             "/api/wishlists"} <= set(schema["paths"])
+    assert {"/api/account", "/api/addresses/{address_id}", "/api/addresses/{address_id}/default",
+            "/api/cards/{card_id}", "/api/cards/{card_id}/default", "/api/reviews",
+            "/api/wishlists/{wishlist_id}", "/api/wishlists/items/{item_id}",
+            "/api/wishlists/items/{item_id}/move",
+            "/api/wishlists/items/{item_id}/cart"} <= set(schema["paths"])
     assert all(path.startswith("/api") for path in schema["paths"])
     assert shopper.get("/docs").status_code == 200
 
@@ -155,3 +160,154 @@ def test_addresses_cards_wishlists(shopper: Shopper) -> None:
                for i in w["items"])
     again = shopper.post(f"/api/wishlists/{gifts['id']}/items", json={"product_id": pid})
     assert again.status_code == 400 and "already" in again.json()["detail"]
+
+
+def test_orders_list_matches_order_numbers(shopper: Shopper) -> None:
+    with shopper.world.session() as s:
+        order = s.scalars(select(Order).order_by(Order.id)).first()
+    assert order is not None
+    for q in (order.number, order.number.rsplit("-", 1)[0], f"#{order.number}"):
+        found = shopper.get("/api/orders", params={"period": "all", "q": q}).json()
+        assert order.id in [o["id"] for o in found], q
+    assert shopper.get("/api/orders", params={"period": "year-0000"}).status_code == 400
+
+
+# -- refusals change nothing --------------------------------------------------------------------
+def refused(shopper: Shopper, method: str, url: str, status: int, **kwargs: object) -> str:
+    """Send a request that must be refused with `status`; nothing may change."""
+    before = shopper.world.digest()
+    response = shopper.request(method, url, **kwargs)
+    assert response.status_code == status, (url, response.status_code, response.text)
+    assert shopper.world.digest() == before, url
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and detail
+    return detail
+
+
+def test_profile_update(shopper: Shopper) -> None:
+    person = shopper.get("/api/account").json()
+    renamed = shopper.request("PATCH", "/api/account", json={"name": "Kai Moreno"})
+    assert renamed.status_code == 200
+    assert renamed.json() == {**person, "name": "Kai Moreno"}
+    phoned = shopper.request("PATCH", "/api/account", json={"phone": "+1 555 0100"}).json()
+    assert phoned["name"] == "Kai Moreno" and phoned["phone"] == "+1 555 0100"
+    refused(shopper, "PATCH", "/api/account", 400, json={"name": "   "})
+    refused(shopper, "PATCH", "/api/account", 400, json={"phone": "call me"})
+    refused(shopper, "PATCH", "/api/account", 422, json={"name": "x" * 100_000})
+
+
+def test_address_update_default_delete(shopper: Shopper) -> None:
+    book = shopper.get("/api/addresses").json()
+    old_default, other = book[0], book[1]
+    assert old_default["is_default"] and not other["is_default"]
+    fields = {k: v for k, v in other.items() if k not in ("id", "is_default")}
+    updated = shopper.request("PUT", f"/api/addresses/{other['id']}",
+                              json={**fields, "city": "Fernhill"})
+    assert updated.status_code == 200
+    assert updated.json() == {**other, "city": "Fernhill"}
+    made = shopper.post(f"/api/addresses/{other['id']}/default").json()
+    assert made[0]["id"] == other["id"] and made[0]["is_default"]
+    assert [a["is_default"] for a in made].count(True) == 1
+    assert "default" in refused(shopper, "DELETE", f"/api/addresses/{other['id']}", 400)
+    refused(shopper, "DELETE", "/api/addresses/999999", 404)
+    refused(shopper, "POST", "/api/addresses/999999/default", 404)
+    refused(shopper, "PUT", f"/api/addresses/{other['id']}", 400,
+            json={**fields, "postal_code": "?"})
+    left = shopper.request("DELETE", f"/api/addresses/{old_default['id']}")
+    assert left.status_code == 200
+    assert old_default["id"] not in [a["id"] for a in left.json()]
+
+
+def test_card_default_delete(shopper: Shopper) -> None:
+    cards = shopper.get("/api/cards").json()
+    old_default = cards[0]
+    expired = next(c for c in cards if c["expired"])
+    assert "expired" in refused(shopper, "POST", f"/api/cards/{expired['id']}/default", 400)
+    added = shopper.post("/api/cards", json={"number": "5555 5555 5555 4444", "holder": "Kai",
+                                             "exp_month": 4,
+                                             "exp_year": old_default["exp_year"]}).json()
+    made = shopper.post(f"/api/cards/{added['id']}/default").json()
+    assert made[0]["id"] == added["id"] and made[0]["is_default"]
+    assert "default" in refused(shopper, "DELETE", f"/api/cards/{added['id']}", 400)
+    refused(shopper, "DELETE", "/api/cards/999999", 404)
+    left = shopper.request("DELETE", f"/api/cards/{old_default['id']}").json()
+    assert old_default["id"] not in [c["id"] for c in left]
+
+
+def test_wishlist_rename_and_delete(shopper: Shopper) -> None:
+    lists = shopper.post("/api/wishlists", json={"name": "Gifts"}).json()
+    gifts = next(w for w in lists if w["name"] == "Gifts")
+    default = next(w for w in lists if w["is_default"])
+    renamed = shopper.request("PATCH", f"/api/wishlists/{gifts['id']}", json={"name": "Presents"})
+    assert renamed.status_code == 200
+    assert next(w for w in renamed.json() if w["id"] == gifts["id"])["name"] == "Presents"
+    refused(shopper, "PATCH", f"/api/wishlists/{gifts['id']}", 400,
+            json={"name": default["name"].upper()})
+    refused(shopper, "DELETE", f"/api/wishlists/{default['id']}", 400)
+    refused(shopper, "PATCH", "/api/wishlists/999999", 404, json={"name": "Elsewhere"})
+    left = shopper.request("DELETE", f"/api/wishlists/{gifts['id']}").json()
+    assert gifts["id"] not in [w["id"] for w in left]
+
+
+def test_wishlist_items_move_cart_remove(shopper: Shopper) -> None:
+    lists = shopper.post("/api/wishlists", json={"name": "Gifts"}).json()
+    gifts = next(w for w in lists if w["name"] == "Gifts")
+    default = next(w for w in lists if w["is_default"])
+    variant = stocked_variant(shopper)
+    added = shopper.post(f"/api/wishlists/{gifts['id']}/items",
+                         json={"product_id": variant.product_id, "variant_id": variant.id})
+    item = next(w for w in added.json() if w["id"] == gifts["id"])["items"][0]
+    moved = shopper.post(f"/api/wishlists/items/{item['id']}/move",
+                         json={"wishlist_id": default["id"]}).json()
+    assert item["id"] in [i["id"] for w in moved if w["id"] == default["id"] for i in w["items"]]
+    refused(shopper, "POST", f"/api/wishlists/items/{item['id']}/move", 404,
+            json={"wishlist_id": 999999})
+    cart = shopper.post(f"/api/wishlists/items/{item['id']}/cart")
+    assert cart.status_code == 201
+    assert variant.id in [line["variant_id"] for line in cart.json()["items"]]
+    gone = shopper.request("DELETE", f"/api/wishlists/items/{item['id']}").json()
+    assert item["id"] not in [i["id"] for w in gone for i in w["items"]]
+    refused(shopper, "DELETE", f"/api/wishlists/items/{item['id']}", 404)
+    refused(shopper, "POST", f"/api/wishlists/items/{item['id']}/cart", 404)
+
+
+def test_write_review(shopper: Shopper) -> None:
+    with shopper.world.session() as s:
+        reviewed = set(s.scalars(select(Review.product_id)))
+        delivered = s.scalars(select(OrderItem.product_id)
+                              .join(Order, Order.id == OrderItem.order_id)
+                              .where(Order.delivered_at.is_not(None))
+                              .order_by(OrderItem.id)).all()
+        never = s.scalars(select(Product.id).where(Product.id.not_in(
+            select(OrderItem.product_id))).order_by(Product.id)).first()
+    pid = next(p for p in delivered if p not in reviewed)
+    body = {"product_id": pid, "rating": 4, "title": "Does the job", "body": "Sturdy enough."}
+    refused(shopper, "POST", "/api/reviews", 400, json={**body, "title": "x" * 201})
+    assert "delivered" in refused(shopper, "POST", "/api/reviews", 400,
+                                  json={**body, "product_id": never})
+    refused(shopper, "POST", "/api/reviews", 404, json={**body, "product_id": 999999})
+    refused(shopper, "POST", "/api/reviews", 422, json={**body, "rating": 6})
+    written = shopper.post("/api/reviews", json=body)
+    assert written.status_code == 201
+    assert {k: written.json()[k] for k in body} == body
+    assert "already" in refused(shopper, "POST", "/api/reviews", 400, json=body)
+
+
+@pytest.mark.parametrize(("method", "url", "body"), [
+    ("PUT", "/api/addresses/abc", {}), ("DELETE", "/api/addresses/1.5", None),
+    ("POST", "/api/addresses/-1/default", None), ("DELETE", "/api/cards/abc", None),
+    ("POST", f"/api/cards/{10**30}/default", None), ("PATCH", "/api/wishlists/x", {"name": "a"}),
+    ("DELETE", "/api/wishlists/%00", None), ("POST", "/api/wishlists/items/x/move", {}),
+    ("POST", "/api/wishlists/items/1/move", {"wishlist_id": "two"}),
+    ("DELETE", "/api/wishlists/items/abc", None), ("POST", "/api/wishlists/items/abc/cart", None),
+    ("POST", "/api/reviews", {"product_id": "one", "rating": 5, "title": "a", "body": "b"}),
+    ("POST", "/api/reviews", {"product_id": 1, "rating": 5, "title": "a", "body": "b" * 10**6}),
+    ("PATCH", "/api/account", {"name": ["list"]}), ("PATCH", "/api/account", "junk"),
+    ("PUT", "/api/addresses/1", {"full_name": "x" * 10**5, "line1": "a", "city": "b",
+                                 "region": "c", "postal_code": "12345"}),
+])
+def test_junk_is_4xx_never_500(shopper: Shopper, method: str, url: str, body: object) -> None:
+    before = shopper.world.digest()
+    response = shopper.request(method, url, **({} if body is None else {"json": body}))
+    assert 400 <= response.status_code < 500 and response.json()["detail"], response.text
+    assert shopper.world.digest() == before

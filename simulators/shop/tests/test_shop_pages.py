@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from shopweb import Shopper, bids, ids_with, repeated
@@ -27,6 +28,7 @@ from webtwin.simulators.shop.models import (
     Wishlist,
     WishlistItem,
 )
+from webtwin.simulators.shop.services.common import short_date
 
 LAYOUT = ["home", "search-input", "search-category", "search-submit", "nav-orders",
           "nav-account", "nav-wishlists", "nav-messages", "nav-cart"]
@@ -378,6 +380,30 @@ def test_orders_list_filters(shopper: Shopper) -> None:
     assert shopper.get("/orders?period=junk&status=junk").status_code == 200
 
 
+@pytest.mark.parametrize("part", ["whole", "first two groups", "middle digits", "hash"])
+def test_orders_search_by_number(shopper: Shopper, part: str) -> None:
+    with shopper.world.session() as s:
+        order = s.scalars(select(Order).order_by(Order.placed_at, Order.id)).first()
+        numbers = s.scalars(select(Order.number).order_by(Order.id)).all()
+    assert order is not None
+    number = order.number
+    q = {"whole": number, "first two groups": number.rsplit("-", 1)[0],
+         "middle digits": number.split("-")[1][2:6], "hash": f"#{number}"}[part]
+    html = shopper.page("/orders?" + urlencode({"period": "all", "q": q}))
+    expected = {n for n in numbers if q.lstrip("#") in n}
+    assert order.id in ids_with(html, "order")
+    assert len(ids_with(html, "order")) == len(expected)
+    assert f"ORDER # {number}" in html
+
+
+def test_orders_search_short_digits_match_titles_only(shopper: Shopper) -> None:
+    html = shopper.page("/orders?period=all&q=12")
+    with shopper.world.session() as s:
+        titled = s.scalars(select(OrderItem.order_id).where(OrderItem.title.contains("12"))
+                           .order_by(OrderItem.order_id)).all()
+    assert set(ids_with(html, "order")) == set(titled)
+
+
 def test_order_page_ids_and_tracking(shopper: Shopper) -> None:
     item = returnable_item(shopper)
     html = shopper.page(f"/orders/{item.order_id}")
@@ -387,6 +413,14 @@ def test_order_page_ids_and_tracking(shopper: Shopper) -> None:
     assert "Tracking ID" in html and "Delivered" in html
     transit = order_with(shopper, "placed")
     assert "Arriving" in shopper.page(f"/orders/{transit.id}")
+
+
+def test_out_for_delivery_shows_the_date(shopper: Shopper) -> None:
+    order = order_with(shopper, "out_for_delivery")
+    line = f"Out for delivery: arriving today, {short_date(order.estimated_delivery)}"
+    assert line in shopper.page(f"/orders/{order.id}")
+    assert line in shopper.page("/orders?period=all")
+    assert shopper.get(f"/api/orders/{order.id}").json()["status_text"] == line
 
 
 def test_cancel_order(shopper: Shopper) -> None:

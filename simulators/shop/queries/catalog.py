@@ -1,0 +1,58 @@
+"""Departments and the home page's shelves: deals, department tiles, "Buy again"."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Category, Order, OrderItem, Product, Variant
+from .common import Card, product_cards
+
+__all__ = [
+    "buy_again", "categories", "category_by_slug", "deals", "delivered_products",
+    "department_tiles",
+]
+
+
+def categories(s: Session) -> list[Category]:
+    """The departments, by name."""
+    return list(s.scalars(select(Category).order_by(Category.name, Category.id)))
+
+
+def category_by_slug(s: Session, slug: str) -> Category | None:
+    return s.scalars(select(Category).where(Category.slug == slug).limit(1)).first()
+
+
+def deals(s: Session, limit: int = 8) -> list[Card]:
+    """Products whose best variant saves the most (list price − price), largest first."""
+    saving = func.max(Variant.list_price_cents - Variant.price_cents).label("saving")
+    query = (select(Variant.product_id, saving).group_by(Variant.product_id)
+             .having(saving > 0).order_by(saving.desc(), Variant.product_id).limit(limit))
+    return product_cards(s, [pid for pid, _ in s.execute(query)])
+
+
+def department_tiles(s: Session) -> list[tuple[Category, Product | None]]:
+    """Each department with its most-rated product (the tile's picture)."""
+    rank = func.row_number().over(partition_by=Product.category_id,
+                                  order_by=(Product.rating_count.desc(), Product.id)).label("r")
+    ranked = select(Product.id, Product.category_id, rank).subquery()
+    top = select(ranked.c.category_id, ranked.c.id).where(ranked.c.r == 1).order_by(
+        ranked.c.category_id)
+    best = {int(cid): int(pid) for cid, pid in s.execute(top)}
+    products = {p.id: p for p in s.scalars(select(Product).where(
+        Product.id.in_(sorted(best.values()))).order_by(Product.id))}
+    return [(c, products.get(best.get(c.id, 0))) for c in categories(s)]
+
+
+def delivered_products(s: Session) -> list[int]:
+    """Products of delivered (or returned) orders, most recently delivered first."""
+    latest = func.max(Order.delivered_at).label("latest")
+    query = (select(OrderItem.product_id, latest).join(Order, Order.id == OrderItem.order_id)
+             .where(Order.delivered_at.is_not(None)).group_by(OrderItem.product_id)
+             .order_by(latest.desc(), OrderItem.product_id))
+    return [pid for pid, _ in s.execute(query)]
+
+
+def buy_again(s: Session, limit: int = 6) -> list[Card]:
+    """"Buy again": recently delivered products."""
+    return product_cards(s, delivered_products(s)[:limit])
