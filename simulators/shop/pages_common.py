@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
@@ -83,7 +84,7 @@ class Chrome:
     deliver_to: str
     now: int
     cart_count: int
-    categories: list[Any]
+    categories: Sequence[Any]
     q: str
     category: str
     notice: str
@@ -93,12 +94,9 @@ class Chrome:
 def chrome(s: Session, world: World, request: Request, *, q: str = "", category: str = "",
            active: str = "") -> Chrome:
     """Layout data for a page; `active` names the highlighted header entry."""
-    person = queries.account(s)
-    address = queries.default_address(s)
-    deliver_to = f"{address.city} {address.postal_code}" if address else "Add an address"
+    line = queries.header_line(s)
     notice = NOTICES.get(request.query_params.get("notice", ""), "")
-    name = person.name.split(" ")[0] if person and person.name else "there"
-    return Chrome(name, deliver_to, world.now, queries.cart_count(s), queries.categories(s),
+    return Chrome(line.name, line.deliver_to, world.now, line.cart_count, queries.categories(s),
                   q[:200], category[:60], notice, active)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from .cart import CartLine, CartView, cart_count, cart_view
 from .catalog import (
+    Department,
     buy_again,
     categories,
     category_by_slug,
@@ -67,11 +68,21 @@ from .product import (
     reviews_page,
     sort_reviews,
 )
-from .shopper import account, addresses, card_expired, cards, default_address, notifications
+from .shopper import (
+    HeaderLine,
+    account,
+    addresses,
+    card_expired,
+    cards,
+    default_address,
+    header_line,
+    notifications,
+)
 from .wishlist import WishLine, wishlist_items, wishlists
 
 __all__ = [
-    "Card", "CartLine", "CartView", "DAY", "Delivery", "OPEN_STATUSES", "OrderDetail", "OrderRow",
+    "Card", "CartLine", "CartView", "DAY", "Delivery", "Department", "HeaderLine",
+    "OPEN_STATUSES", "OrderDetail", "OrderRow", "header_line",
     "PERIOD_NAMES", "ProductView", "Rating", "ReviewRow", "ReviewsPage", "STATUS_FILTERS",
     "VariantInfo", "WishLine", "account", "addresses", "all_reviews", "buy_again", "card_expired",
     "cards", "cart_count", "cart_view", "categories", "category_by_slug", "deals",

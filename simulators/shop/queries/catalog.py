@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -9,14 +11,31 @@ from ..models import Category, Order, OrderItem, Product, Variant
 from .common import Card, product_cards
 
 __all__ = [
+    "Department",
     "buy_again", "categories", "category_by_slug", "deals", "delivered_products",
     "department_tiles",
 ]
 
 
-def categories(s: Session) -> list[Category]:
+@dataclass(frozen=True)
+class Department:
+    id: int
+    slug: str
+    name: str
+
+
+# The catalog is the same for every world of the process and never changes, so the
+# departments every page's header lists are read once.
+_DEPARTMENTS: dict[str, tuple[Department, ...]] = {}
+
+
+def categories(s: Session) -> tuple[Department, ...]:
     """The departments, by name."""
-    return list(s.scalars(select(Category).order_by(Category.name, Category.id)))
+    if "all" not in _DEPARTMENTS:
+        rows = s.execute(select(Category.id, Category.slug, Category.name)
+                         .order_by(Category.name, Category.id))
+        _DEPARTMENTS["all"] = tuple(Department(*row) for row in rows)
+    return _DEPARTMENTS["all"]
 
 
 def category_by_slug(s: Session, slug: str) -> Category | None:
@@ -31,7 +50,7 @@ def deals(s: Session, limit: int = 8) -> list[Card]:
     return product_cards(s, [pid for pid, _ in s.execute(query)])
 
 
-def department_tiles(s: Session) -> list[tuple[Category, Product | None]]:
+def department_tiles(s: Session) -> list[tuple[Department, Product | None]]:
     """Each department with its most-rated product (the tile's picture)."""
     rank = func.row_number().over(partition_by=Product.category_id,
                                   order_by=(Product.rating_count.desc(), Product.id)).label("r")
