@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import multiprocessing
 import platform
 import sqlite3
 import statistics
@@ -126,6 +127,13 @@ def bench_shared_data() -> dict[str, dict[str, float]]:
     return found
 
 
+def in_fresh_process(function: Any, *args: Any) -> Any:
+    """Run one measurement in a new process: memory freed by an earlier measurement would
+    otherwise be reused by the next one and hide what its worlds cost."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(function, args)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller counts (smoke run)")
@@ -135,8 +143,8 @@ def main() -> None:
     report: dict[str, Any] = {"machine": machine(), "sites": {}, "shared": bench_shared_data()}
     for site_set in args.env or sorted(site_sets()):
         row: dict[str, Any] = {**bench_restore(site_set), **bench_reset_and_step(site_set)}
-        row["throughput"] = [bench_throughput(site_set, n, 2000 if args.quick else 5000)
-                             for n in counts]
+        row["throughput"] = [in_fresh_process(bench_throughput, site_set, n,
+                                              2000 if args.quick else 5000) for n in counts]
         report["sites"][site_set] = row
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "text.json").write_text(json.dumps(report, indent=2))
