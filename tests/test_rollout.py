@@ -187,3 +187,13 @@ def test_progress_prints_lines_when_not_a_terminal() -> None:
     printed = stream.getvalue().splitlines()
     assert len(printed) == 2 and printed[-1].startswith("rollout 10/10 episodes  success 0.80")
     assert "steps/s" in printed[0] and "ETA" in printed[0]
+
+
+def test_tasks_command_lists_each_family_with_an_instruction(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import webtwin.envs
+
+    assert main(["tasks", "--env", "workday"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == webtwin.envs.list_tasks("workday")
+    assert all(row.count('"') >= 2 for row in rows)
