@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -16,7 +16,7 @@ from .world import World
 
 __all__ = [
     "WORLD_COOKIE", "Form", "FormDep", "HostedDep", "WorldDep", "format_time", "make_templates",
-    "read_form", "render", "resolve_world", "see_other",
+    "read_form", "render", "resolve_world", "safe_back", "see_other",
 ]
 
 WORLD_COOKIE = "webtwin_world"
@@ -114,6 +114,20 @@ def make_templates(site_templates: Path) -> Environment:
 
 def render(env: Environment, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(env.get_template(name).render(**context), status_code=status_code)
+
+
+def safe_back(url: str, default: str) -> str:
+    """A local path to return to, without an old `notice=`; `default` for anything else.
+
+    `back=` fields come from the page, so from the agent: they must never lead off the site.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or "\\" in url:
+        return default
+    if parts.path.startswith("//"):
+        return default
+    query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("notice="))
+    return parts.path + (f"?{query}" if query else "")
 
 
 def see_other(url: str) -> RedirectResponse:

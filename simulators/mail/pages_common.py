@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Annotated, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Path, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,7 +17,7 @@ from jinja2 import Environment
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from webtwin.simulators.core.web import format_time, make_templates, resolve_world
+from webtwin.simulators.core.web import format_time, make_templates, resolve_world, safe_back
 from webtwin.simulators.core.world import UserError, World
 
 from . import queries
@@ -150,17 +150,6 @@ def parse_date_input(text: str, what: str) -> int | None:
         return int(dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=dt.UTC).timestamp())
     except ValueError:
         raise UserError(f"{what} must be a date like 2026-03-04") from None
-
-
-def safe_back(url: str, default: str) -> str:
-    """A local path to return to (never another host), without an old notice."""
-    parts = urlsplit(url.strip())
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or "\\" in url:
-        return default
-    if parts.path.startswith("//"):
-        return default
-    query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("notice="))
-    return parts.path + (f"?{query}" if query else "")
 
 
 def with_notice(url: str, notice: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +18,7 @@ from jinja2 import Environment
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from webtwin.simulators.core.web import make_templates, resolve_world
+from webtwin.simulators.core.web import make_templates, resolve_world, safe_back
 from webtwin.simulators.core.world import UserError, World
 
 from . import queries
@@ -144,17 +144,6 @@ def page_number(text: str | None) -> int:
     """?page=N, leniently: junk means page 1; large numbers are clamped by the query."""
     value = (text or "").strip()
     return int(value) if re.fullmatch(r"\d{1,9}", value) and int(value) > 0 else 1
-
-
-def safe_back(url: str, default: str) -> str:
-    """A local path to return to (never another host), without an old notice."""
-    parts = urlsplit(url.strip())
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or "\\" in url:
-        return default
-    if parts.path.startswith("//"):
-        return default
-    query = "&".join(p for p in parts.query.split("&") if p and not p.startswith("notice="))
-    return parts.path + (f"?{query}" if query else "")
 
 
 def with_notice(url: str, notice: str) -> str:
