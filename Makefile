@@ -4,18 +4,31 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install demo test test-fast serve bench lint clean
+.PHONY: help install install-chromium demo test test-fast serve bench bench-browser lint clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-install: $(STAMP)  ## create .venv and install webtwin with the dev tools and Ray
+install: $(STAMP)  ## create .venv and install webtwin with the dev tools, Ray, Playwright and a Chromium
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,ray]'
+	$(BIN)/python -m pip install -q -e '.[dev,ray,browser]'
+	$(MAKE) install-chromium
 	touch $(STAMP)
+
+# Debian's Chromium (and fixed fonts, for identical screenshots) where apt-get is there and
+# Playwright cannot download a browser; Playwright's own Chromium elsewhere.
+CHROMIUM_FONTS := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
+install-chromium:  ## the Chromium that browser mode drives
+	@missing=""; for f in /usr/bin/chromium $(CHROMIUM_FONTS); do [ -e $$f ] || missing="$$missing $$f"; done; \
+	if [ -z "$$missing" ]; then echo "Chromium and fonts present: /usr/bin/chromium"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -q && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-color-emoji fonts-dejavu-core; \
+	else $(BIN)/python -m playwright install chromium; fi
 
 demo: install  ## parallel rollout over every text env with the oracle and random policies
 	$(BIN)/webtwin rollout --policy oracle --episodes 48 --num-envs 2 --out runs/demo-oracle --overwrite
@@ -32,6 +45,9 @@ serve: install  ## serve every site at http://mail.localhost:8000 (demo world)
 
 bench: install  ## measure restore, reset, step, throughput and memory
 	$(BIN)/python bench/run.py
+
+bench-browser: install  ## browser mode: reset, step, concurrency, memory, vs relaunch-on-reset
+	$(BIN)/python bench/browser.py
 
 lint: install  ## ruff and mypy
 	$(BIN)/ruff check .

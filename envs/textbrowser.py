@@ -12,6 +12,7 @@ from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborNode
 
+from . import element_rules as rules
 from .actions import ParsedAction
 from .asgi import AsgiClient, Response
 from .page import BUTTON_INPUTS, FieldValue, control_value, parse_page, render_text
@@ -19,8 +20,6 @@ from .page import BUTTON_INPUTS, FieldValue, control_value, parse_page, render_t
 __all__ = ["BrowserState", "TextBrowser", "ActionOutcome"]
 
 MAX_REDIRECTS = 10
-FILLABLE = frozenset({"text", "email", "search", "url", "tel", "password", "number", "date",
-                      "datetime-local", "time", "month", "week", ""})
 
 
 @dataclass(frozen=True)
@@ -120,12 +119,7 @@ class TextBrowser:
         return result if isinstance(result, ActionOutcome) else ActionOutcome(error=result)
 
     def _element(self, bid: str) -> LexborNode:
-        node = self.page.elements.get(bid)
-        if node is None:
-            raise LookupError(f'no element with id "{bid}" on this page')
-        if "disabled" in node.attributes:
-            raise LookupError(f'element "{bid}" is disabled')
-        return node
+        return rules.element(self.page, bid)
 
     def _do_click(self, bid: str) -> str:
         node = self._element(bid)
@@ -142,43 +136,28 @@ class TextBrowser:
         return ""  # focusing a field or pressing a script-only button changes nothing
 
     def _do_fill(self, bid: str, text: str) -> str:
-        node = self._element(bid)
-        kind = (node.attributes.get("type") or "").lower()
-        if node.tag == "textarea" or (node.tag == "input" and kind in FILLABLE):
-            limit = node.attributes.get("maxlength")
-            if limit and limit.isdigit() and len(text) > int(limit):
-                return f'"{bid}" accepts at most {limit} characters; got {len(text)}'
+        error = rules.fill_error(self._element(bid), bid, text)
+        if not error:
             self.state.values[bid] = text
-            return ""
-        return f'element "{bid}" is a {node.tag}, not a text field; use click or select_option'
+        return error
 
     def _do_select_option(self, bid: str, option: str) -> str:
-        node = self._element(bid)
-        if node.tag != "select":
-            return f'element "{bid}" is not a drop-down'
-        for candidate in node.css("option"):
-            value = candidate.attributes.get("value")
-            text = " ".join(candidate.text(deep=True).split())
-            if option in {value, text}:
-                self.state.values[bid] = value if value is not None else text
-                return ""
-        choices = [" ".join(o.text(deep=True).split()) for o in node.css("option")]
-        return f'"{bid}" has no option {option!r}; options: {choices}'
+        self.state.values[bid] = rules.option_value(self._element(bid), bid, option)
+        return ""
 
     def _do_check(self, bid: str) -> str:
         return self._set_checked(self._element(bid), True)
 
     def _do_uncheck(self, bid: str) -> str:
         node = self._element(bid)
-        if (node.attributes.get("type") or "").lower() == "radio":
-            return f'"{bid}" is a radio button; check another option instead'
-        return self._set_checked(node, False)
+        return rules.uncheck_error(node, bid) or self._set_checked(node, False)
 
     def _set_checked(self, node: LexborNode, checked: bool) -> str:
-        kind = (node.attributes.get("type") or "").lower()
+        kind = rules.kind_of(node)
         bid = node.attributes.get("data-bid") or ""
-        if node.tag != "input" or kind not in {"checkbox", "radio"}:
-            return f'element "{bid}" is not a checkbox'
+        error = rules.checkbox_error(node)
+        if error:
+            return error
         if kind == "radio" and checked:
             for other in self._form_controls(node):
                 if other.attributes.get("name") == node.attributes.get("name"):
@@ -191,7 +170,7 @@ class TextBrowser:
         if key != "Enter":
             return ""  # other keys only move focus or type nothing in a page without script
         if node.tag == "input" and _form_of(node) is not None:
-            buttons = [c for c in self._form_controls(node) if _is_submit(c)]
+            buttons = [c for c in self._form_controls(node) if rules.is_submit(c)]
             return self._submit(node, submitter=buttons[0] if buttons else None)
         return self._do_click(bid) if node.tag in {"a", "button"} else ""
 
@@ -224,11 +203,10 @@ class TextBrowser:
         return self.navigate("GET", self.state.history[target], record=False)
 
     def _go(self, url: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme not in {"http", "https"} or (parts.hostname or "") not in self.hosts:
-            return (f"cannot open {url[:200]!r}: only the simulated sites are reachable "
-                    f"({', '.join(sorted(self.hosts))})")
-        return self.navigate("GET", urlunsplit(parts._replace(fragment="")))
+        error = rules.unreachable(url, self.hosts)
+        if error:
+            return error
+        return self.navigate("GET", urlunsplit(urlsplit(url)._replace(fragment="")))
 
     # -- forms ----------------------------------------------------------------------------
     def _form_controls(self, node: LexborNode) -> list[LexborNode]:
@@ -283,10 +261,3 @@ def _form_of(node: LexborNode) -> LexborNode | None:
     while parent is not None and parent.tag != "form":
         parent = parent.parent
     return parent
-
-
-def _is_submit(node: LexborNode) -> bool:
-    kind = (node.attributes.get("type") or "").lower()
-    return (node.tag == "button" and kind in {"submit", ""}) or (
-        node.tag == "input" and kind in {"submit", "image"})
-

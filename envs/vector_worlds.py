@@ -97,10 +97,10 @@ class WorldBatch:
               mask: Sequence[bool] | None = None) -> ResetResult:
         """Reset the worlds selected by `mask` (all by default) with their own seeds."""
         infos: list[Info | None] = [None] * len(self.envs)
-        for i, env in enumerate(self.envs):
-            if mask is not None and not mask[i]:
-                continue
-            self._observations[i], infos[i] = env.reset(seed=seeds[i], options=options)
+        chosen = [i for i in range(len(self.envs)) if mask is None or mask[i]]
+        for i, (observation, info) in zip(chosen, self._reset_each(chosen, seeds, options),
+                                          strict=True):
+            self._observations[i], infos[i] = observation, info
             self._finished[i] = False
         return ResetResult(list(self._observations), infos)
 
@@ -108,7 +108,7 @@ class WorldBatch:
         """Step every world with its action, resetting finished worlds per the autoreset mode."""
         if len(actions) != len(self.envs):
             raise ValueError(f"expected {len(self.envs)} actions, got {len(actions)}")
-        steps = [self._step_one(i, action) for i, action in enumerate(actions)]
+        steps = self._step_each(actions)
         same_step = self.config.autoreset_mode is AutoresetMode.SAME_STEP
         for i, (observation, _, terminated, truncated, _) in enumerate(steps):
             self._observations[i] = observation
@@ -134,6 +134,15 @@ class WorldBatch:
             env.close()
 
     # -- internals ------------------------------------------------------------------------
+    def _reset_each(self, chosen: Sequence[int], seeds: Sequence[int | None],
+                    options: dict[str, Any] | None) -> list[tuple[Observation, Info]]:
+        """Reset the chosen worlds, in order (a subclass may reset them concurrently)."""
+        return [self.envs[i].reset(seed=seeds[i], options=options) for i in chosen]
+
+    def _step_each(self, actions: Sequence[str]) -> list[StepTuple]:
+        """Step every world, in order (a subclass may step them concurrently)."""
+        return [self._step_one(i, action) for i, action in enumerate(actions)]
+
     def _step_one(self, i: int, action: str) -> StepTuple:
         env, mode = self.envs[i], self.config.autoreset_mode
         if self._finished[i] and mode is AutoresetMode.NEXT_STEP:
