@@ -239,7 +239,13 @@ def test_shop_pages_load_only_from_the_simulated_sites() -> None:
         tab = env._tab
         assert tab is not None and tab.context is not None
         seen: list[str] = []
-        tab.context.on("request", lambda request: seen.append(request.url))
+        context = tab.context
+
+        async def listen() -> None:
+            # Playwright objects belong to the runtime's loop thread: subscribe there.
+            context.on("request", lambda request: seen.append(request.url))
+
+        env.runtime.run(listen())
         env.reset(seed=2)
         for action in env.oracle()[:4]:
             env.step(action)
