@@ -1,4 +1,4 @@
-"""Text-mode vector env benchmarks: env-steps/s, CPU and memory with 1 to 1,000 worlds.
+"""Text-mode vector env benchmarks: env-steps/s, CPU and memory with 1 to 5,000 worlds.
 
 Run with `python bench/vector.py [--quick]`; each configuration runs in a fresh interpreter.
 Every world replays its oracle trajectory and is reset (to the same seed) when its episode
@@ -75,13 +75,15 @@ def make_multiproc(n: int, workers: int) -> VectorEnv:
                                          autoreset_mode=AutoresetMode.DISABLED)
 
 
-def replay(envs: VectorEnv, total_steps: int) -> tuple[int, float]:
-    """Step oracle actions until `total_steps` env-steps; reset finished worlds to their seed."""
+def replay(envs: VectorEnv, total_steps: int) -> tuple[int, int, float]:
+    """Step oracle actions until `total_steps` env-steps; reset finished worlds to their seed.
+
+    Returns env-steps, finished episodes and seconds."""
     n = envs.num_envs
     seeds = world_seeds(n)
     plans = list(envs.call("oracle"))
     cursor = np.zeros(n, dtype=np.int64)
-    done_steps, started = 0, time.perf_counter()
+    done_steps, episodes, started = 0, 0, time.perf_counter()
     while done_steps < total_steps:
         actions = [plans[i][min(cursor[i], len(plans[i]) - 1)] for i in range(n)]
         _, _, terminated, truncated, _ = envs.step(actions)
@@ -89,9 +91,10 @@ def replay(envs: VectorEnv, total_steps: int) -> tuple[int, float]:
         cursor += 1
         finished = terminated | truncated | (cursor >= np.array([len(p) for p in plans]))
         if finished.any():
+            episodes += int(finished.sum())
             envs.reset(seed=list(seeds), options={"reset_mask": finished})
             cursor[finished] = 0
-    return done_steps, time.perf_counter() - started
+    return done_steps, episodes, time.perf_counter() - started
 
 
 def run(label: str, build: Callable[[], VectorEnv], total_steps: int) -> dict[str, Any]:
@@ -101,13 +104,14 @@ def run(label: str, build: Callable[[], VectorEnv], total_steps: int) -> dict[st
     envs.reset(seed=world_seeds(envs.num_envs))  # generates the 10 templates per process
     pids = pids_of(envs)
     cpu_before = sum(cpu_seconds(pid) for pid in pids)
-    steps, elapsed = replay(envs, total_steps)
+    steps, episodes, elapsed = replay(envs, total_steps)
     cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
     gc.collect()
     total_pss = sum(pss_mib(pid) for pid in pids)
     envs.close()
     return {"config": label, "worlds": envs.num_envs, "processes": len(pids),
-            "env_steps": steps, "seconds": elapsed, "steps_per_s": steps / elapsed,
+            "env_steps": steps, "episodes": episodes, "seconds": elapsed,
+            "steps_per_s": steps / elapsed, "episodes_per_s": episodes / elapsed,
             "cpu_cores_busy": cpu / elapsed,
             "steps_per_cpu_s": steps / cpu, "pss_mib_total": total_pss,
             "pss_mib_per_world": (total_pss - base) / envs.num_envs}
@@ -119,7 +123,9 @@ CONFIGS: dict[str, tuple[str, Callable[[], VectorEnv], int]] = {
     "sync-100": ("SyncVectorEnv", lambda: make_sync(100), 3000),
     "native-100": ("native, in-process", lambda: make_native(100), 3000),
     "native-1000": ("native, in-process", lambda: make_native(1000), 5000),
-    "multiproc-1000": ("native, 2 workers", lambda: make_multiproc(1000, 2), 5000),
+    "multiproc-100": ("native, 2 workers", lambda: make_multiproc(100, 2), 3000),
+    "multiproc-1000": ("native, 2 workers", lambda: make_multiproc(1000, 2), 10000),
+    "multiproc-5000": ("native, 2 workers", lambda: make_multiproc(5000, 2), 30000),
 }
 
 
@@ -152,11 +158,12 @@ def main() -> None:
 def markdown(report: dict[str, Any]) -> str:
     lines = [f"CPUs: {report['cpu_count']} ({report['cpus_usable']} usable); "
              f"{report['seeds']} distinct world seeds; oracle replay, reset on done", "",
-             "| vector env | worlds | processes | env-steps/s | env-steps per CPU-s "
-             "| CPU cores busy | PSS total | PSS per world |", "|---|---|---|---|---|---|---|---|"]
+             "| vector env | worlds | processes | env-steps/s | episodes/s | env-steps per CPU-s "
+             "| CPU cores busy | PSS total | PSS per world |", "|---" * 9 + "|"]
     for row in report["rows"]:
         lines.append(f"| {row['config']} | {row['worlds']:,} | {row['processes']} "
-                     f"| {row['steps_per_s']:,.0f} | {row['steps_per_cpu_s']:,.0f} "
+                     f"| {row['steps_per_s']:,.0f} | {row['episodes_per_s']:,.1f} "
+                     f"| {row['steps_per_cpu_s']:,.0f} "
                      f"| {row['cpu_cores_busy']:.2f} "
                      f"| {row['pss_mib_total']:,.0f} MiB | {row['pss_mib_per_world']:.2f} MiB |")
     return "\n".join(lines)

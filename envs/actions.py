@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from webtwin.simulators.core.lru import LruCache
+
 __all__ = ["ActionError", "ParsedAction", "TEXT_ACTIONS", "describe_actions", "parse_action",
            "MAX_ACTION_CHARS"]
 
@@ -163,12 +165,30 @@ def _signature_text(fn: Callable[..., None]) -> str:
 
 def parse_action(text: str, actions: dict[str, Callable[..., None]] = TEXT_ACTIONS
                  ) -> ParsedAction:
-    """Parse one action string; raises ActionError with a message an agent can act on."""
+    """Parse one action string; raises ActionError with a message an agent can act on.
+
+    Agents repeat the same few action strings across steps and episodes, and `ast.parse` is
+    a compile: parses of valid actions are kept (per action table, least recently used out).
+    """
     if not isinstance(text, str):
         raise ActionError(f"an action is a string, got {type(text).__name__}")
     if len(text) > MAX_ACTION_CHARS:
         raise ActionError(f"action is {len(text)} characters long; the limit is "
                           f"{MAX_ACTION_CHARS}")
+    _PINNED.setdefault(id(actions), actions)  # a pinned table's id is never reused
+    key = (id(actions), text)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        parsed = _parse_uncached(text, actions)
+        _PARSED.put(key, parsed)
+    return parsed
+
+
+_PARSED: LruCache[tuple[int, str], ParsedAction] = LruCache(4096)
+_PINNED: dict[int, dict[str, Callable[..., None]]] = {}
+
+
+def _parse_uncached(text: str, actions: dict[str, Callable[..., None]]) -> ParsedAction:
     call = _parse_call(text.strip())
     name = call.func.id if isinstance(call.func, ast.Name) else ""
     if name not in actions:

@@ -15,6 +15,7 @@ from typing import Any
 
 from gymnasium.vector import AutoresetMode
 
+from .heap import settle_heap
 from .text_env import DEFAULT_MAX_STEPS, DEFAULT_STEP_SECONDS
 from .vector import TextVectorEnvBase, batch_config
 from .vector_worlds import BatchConfig, ResetResult, StepResult, WorldBatch
@@ -65,6 +66,8 @@ def _worker(conn: Connection, num_envs: int, config: BatchConfig) -> None:
                 return
             try:
                 conn.send(("ok", _run_command(batch, command, payload)))
+                if command == "reset":
+                    settle_heap()  # the worker's caches and world templates now exist
             except Exception as error:  # the parent re-raises it; the worker stays usable
                 conn.send(("error", f"{type(error).__name__}: {error}\n{traceback.format_exc()}"))
     except EOFError:

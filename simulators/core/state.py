@@ -85,17 +85,50 @@ def digest_connection(conn: sqlite3.Connection, tables: Iterable[Table]) -> str:
 def diff_connections(
     before: sqlite3.Connection, after: sqlite3.Connection, tables: Iterable[Table]
 ) -> WorldDiff:
-    """Row-level differences between two databases holding the same tables."""
+    """Row-level differences between two databases holding the same tables.
+
+    SQLite finds the changed rows (`EXCEPT` both ways, in C) with a copy of `after` attached
+    to `before`; only those rows reach Python. An episode changes a handful of rows in a
+    world of thousands, so this costs a fraction of reading both worlds row by row.
+    `before` must be a connection the caller owns (a fork or a snapshot copy): the copy of
+    `after` is attached to it for the duration of the call.
+    """
     result = WorldDiff()
-    for table in tables:
-        old, new = read_rows(before, table), read_rows(after, table)
-        change = TableDiff(
-            inserted=[new[k] for k in new if k not in old],
-            deleted=[old[k] for k in old if k not in new],
-            updated=[(old[k], new[k]) for k in new if k in old and old[k] != new[k]],
-        )
-        result.tables[table.name] = change
+    before.execute(f"ATTACH DATABASE ':memory:' AS {_AFTER}")
+    try:
+        before.deserialize(after.serialize(), name=_AFTER)
+        for table in tables:
+            result.tables[table.name] = _diff_table(before, table)
+    finally:
+        before.execute(f"DETACH DATABASE {_AFTER}")
     return result
+
+
+_AFTER = "webtwin_after"
+
+
+def _diff_table(conn: sqlite3.Connection, table: Table) -> TableDiff:
+    key = _primary_key(table)
+    columns = [column.name for column in table.columns]
+    names = ", ".join(f'"{name}"' for name in columns)
+    old = _keyed(conn, f'SELECT {names} FROM main."{table.name}" EXCEPT '
+                       f'SELECT {names} FROM {_AFTER}."{table.name}"', columns, key)
+    new = _keyed(conn, f'SELECT {names} FROM {_AFTER}."{table.name}" EXCEPT '
+                       f'SELECT {names} FROM main."{table.name}"', columns, key)
+    return TableDiff(
+        inserted=[new[k] for k in sorted(new) if k not in old],
+        deleted=[old[k] for k in sorted(old) if k not in new],
+        updated=[(old[k], new[k]) for k in sorted(new) if k in old],
+    )
+
+
+def _keyed(conn: sqlite3.Connection, query: str, columns: list[str], key: list[str]
+           ) -> dict[tuple[Any, ...], Row]:
+    rows: dict[tuple[Any, ...], Row] = {}
+    for values in conn.execute(query):
+        row = dict(zip(columns, values, strict=True))
+        rows[tuple(row[name] for name in key)] = row
+    return rows
 
 
 def _encode(value: Any) -> Any:

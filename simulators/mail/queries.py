@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
+from webtwin.simulators.core.memo import memo
+
 from .models import Account, Attachment, Contact, Label, Message, Thread, ThreadLabel
 from .search import SearchContext, has_attachment, search_condition, snoozed
 
@@ -105,7 +107,7 @@ class NavCounts:
 
 def account(s: Session) -> Account:
     """The mailbox owner (one row, id 1)."""
-    found = s.get(Account, 1)
+    found = memo(s, Account, lambda s: s.get(Account, 1))
     if found is None:
         raise LookupError("this world has no mail account")
     return found
@@ -323,6 +325,10 @@ def nav_counts(s: Session, now: int) -> NavCounts:
 
 def label_tree(s: Session) -> list[tuple[Label, int]]:
     """Every label sorted by name (case-insensitive), with its nesting depth ("A/B" → 1)."""
+    return memo(s, label_tree, _label_tree)
+
+
+def _label_tree(s: Session) -> list[tuple[Label, int]]:
     labels = s.scalars(select(Label).order_by(func.lower(Label.name), Label.id))
     return [(label, label.name.count("/")) for label in labels]
 
