@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from webtwin.simulators.core.memo import memo
+from webtwin.simulators.core.memo import get_pinned, memo
 
 from .models import Account, Attachment, Contact, Label, Message, Thread, ThreadLabel
 from .search import SearchContext, has_attachment, search_condition, snoozed
@@ -107,7 +107,7 @@ class NavCounts:
 
 def account(s: Session) -> Account:
     """The mailbox owner (one row, id 1)."""
-    found = memo(s, Account, lambda s: s.get(Account, 1))
+    found = get_pinned(s, Account, 1)
     if found is None:
         raise LookupError("this world has no mail account")
     return found

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from webtwin.simulators.core.memo import get_pinned
+
 from ..models import Account, Address, Notification, PaymentCard
 from ..services.account import card_expired
 
@@ -16,7 +18,7 @@ __all__ = ["HeaderLine", "account", "addresses", "card_expired", "cards", "defau
 
 def account(s: Session) -> Account | None:
     """The shopper (one row, id 1; absent only in a world not generated yet)."""
-    return s.get(Account, 1)
+    return get_pinned(s, Account, 1)
 
 
 @dataclass(frozen=True)

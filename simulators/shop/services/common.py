@@ -10,6 +10,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webtwin.simulators.core.memo import get_pinned
 from webtwin.simulators.core.models import WorldMeta
 from webtwin.simulators.core.world import World
 
@@ -46,7 +47,7 @@ T = TypeVar("T")
 
 def account(s: Session) -> Account:
     """The shopper (row id 1, created by the generator)."""
-    found = s.get(Account, 1)
+    found = get_pinned(s, Account, 1)
     if found is None:
         raise LookupError("this world has no shop account; generate the shop site first")
     return found
