@@ -8,6 +8,7 @@ env, so they check that the pages let an agent do it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -15,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webtwin.simulators import SITES
-from webtwin.simulators.core import TaskFamily, TaskInstance, World, WorldFactory, substream
+from webtwin.simulators.core import TaskFamily, World, WorldFactory
+from webtwin.simulators.core.testing import Effect, TaskHarness, assert_documented, play_oracle
 from webtwin.simulators.mail import services as svc
 from webtwin.simulators.mail.models import (
     Account,
@@ -39,43 +41,25 @@ def factory() -> WorldFactory:
     return WorldFactory(capacity=1024)
 
 
-def start(factory: WorldFactory, family: TaskFamily, seed: int) -> tuple[World, TaskInstance]:
-    """A fresh world of `seed`, prepared by the family exactly as an episode would be."""
-    world = World.from_bytes(SPECS, factory.template(SPECS, seed))
-    instance = family.sample(world, substream(seed, "task", family.id))
-    return world, instance
-
-
 @pytest.fixture
-def opened() -> Iterator[list[World]]:
-    worlds: list[World] = []
-    yield worlds
-    for world in worlds:
-        world.close()
+def tasks(factory: WorldFactory) -> Iterator[TaskHarness]:
+    with TaskHarness(SPECS, factory, step=STEP) as harness:
+        yield harness
 
 
 def test_families_are_registered_and_documented() -> None:
     assert IDS == sorted(IDS) and len(IDS) == len(set(IDS)) >= 18
     for family in FAMILIES:
         assert family.id.startswith("mail/") and family.difficulty in {"easy", "medium", "hard"}
-        doc = family.__doc__ or ""
-        for section in ("## Description", "## Goal", "## Parameters", "## Success criteria"):
-            assert section in doc, f"{family.id} docstring lacks {section}"
+        assert_documented(family)
 
 
 # -- (a) sampling -------------------------------------------------------------------------------
 @pytest.mark.parametrize("family_cls", FAMILIES, ids=IDS)
 def test_sample_is_deterministic_and_names_real_entities(
-        factory: WorldFactory, family_cls: type[TaskFamily], opened: list[World]) -> None:
-    family = family_cls()
-    for seed in SEEDS:
-        first, instance = start(factory, family, seed)
-        second, again = start(factory, family, seed)
-        opened += [first, second]
-        assert instance == again and first.digest() == second.digest()
-        assert instance.family == family.id and instance.instruction.strip()
-        assert "{" not in instance.instruction, instance.instruction
-        with first.session() as s:
+        tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
+    for world, instance in tasks.sampled(family_cls(), SEEDS):
+        with world.session() as s:
             assert_entities_exist(s, instance.params)
 
 
@@ -92,9 +76,6 @@ def assert_entities_exist(s: Session, params: dict[str, Any]) -> None:
 
 
 # -- (b) effects: the intended change made through the services ----------------------------------
-Effect = Callable[[World, TaskInstance], str | None]
-
-
 def change(world: World, fn: Callable[[Session], object]) -> None:
     with world.transaction() as s:
         fn(s)
@@ -216,41 +197,34 @@ def relay(world: World, p: dict[str, Any]) -> None:
         body=f"The {p['keyword']} is {p['fact']}.", in_reply_to=p["message_id"])))
 
 
-def answering(field: str, reading: bool = True) -> Effect:
-    def effect(world: World, instance: TaskInstance) -> str:
-        if reading:
-            read(world, instance.params["thread_id"])
-        return str(instance.params[field])
-    return effect
-
-
-def doing(fn: Callable[[World, dict[str, Any]], None]) -> Effect:
-    def effect(world: World, instance: TaskInstance) -> None:
-        fn(world, instance.params)
+def answering(field: str) -> Effect:
+    def effect(world: World, p: dict[str, Any]) -> str:
+        read(world, p["thread_id"])
+        return str(p[field])
     return effect
 
 
 EFFECTS: dict[str, Effect] = {
-    "mail/add_contact_from_signature": doing(add_contact),
+    "mail/add_contact_from_signature": add_contact,
     "mail/answer_invoice_amount": answering("amount"),
     "mail/answer_tracking_number": answering("tracking"),
-    "mail/archive_from_sender": doing(archive),
-    "mail/ask_and_answer": lambda w, i: asked(w, i.params),
-    "mail/ask_and_relay": doing(relay),
-    "mail/compose_with_cc": doing(compose_cc),
-    "mail/create_filter": doing(make_filter),
-    "mail/create_label_apply": doing(label),
-    "mail/forward_invoice": doing(forward),
-    "mail/mark_read_category": doing(mark_read),
-    "mail/reply_with_content": doing(reply),
-    "mail/restore_from_trash": doing(restore),
-    "mail/save_draft": doing(draft),
-    "mail/schedule_send": doing(scheduled),
-    "mail/snooze_thread": doing(snooze),
-    "mail/spam_and_block": doing(spam_block),
-    "mail/star_thread": doing(star),
-    "mail/trash_promotions_from": doing(trash_promotions),
-    "mail/vacation_responder": doing(vacation),
+    "mail/archive_from_sender": archive,
+    "mail/ask_and_answer": asked,
+    "mail/ask_and_relay": relay,
+    "mail/compose_with_cc": compose_cc,
+    "mail/create_filter": make_filter,
+    "mail/create_label_apply": label,
+    "mail/forward_invoice": forward,
+    "mail/mark_read_category": mark_read,
+    "mail/reply_with_content": reply,
+    "mail/restore_from_trash": restore,
+    "mail/save_draft": draft,
+    "mail/schedule_send": scheduled,
+    "mail/snooze_thread": snooze,
+    "mail/spam_and_block": spam_block,
+    "mail/star_thread": star,
+    "mail/trash_promotions_from": trash_promotions,
+    "mail/vacation_responder": vacation,
 }
 
 
@@ -258,54 +232,29 @@ def test_every_family_has_an_effect() -> None:
     assert sorted(EFFECTS) == IDS
 
 
-def act_out(family: TaskFamily, world: World, instance: TaskInstance) -> str | None:
-    """The intended change, on the clock as the oracle would spend it."""
-    world.advance(STEP)
-    answer = EFFECTS[family.id](world, instance)
-    world.advance(STEP * max(0, len(family.solve(instance)) - 1))
-    return answer
-
-
-def verify(family: TaskFamily, world: World, instance: TaskInstance, end: World,
-           answer: str | None) -> Any:
-    before = World.from_bytes(SPECS, world.snapshot())
-    try:
-        return family.verify(instance, before, end, answer)
-    finally:
-        before.close()
-
-
 @pytest.mark.parametrize("family_cls", FAMILIES, ids=IDS)
-def test_intended_change_passes(factory: WorldFactory, family_cls: type[TaskFamily],
-                                opened: list[World]) -> None:
+def test_intended_change_passes(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        world, instance = start(factory, family, seed)
-        end = world.fork()
-        opened += [world, end]
-        answer = act_out(family, end, instance)
-        verdict = verify(family, world, instance, end, answer)
+        instance, verdict = tasks.outcome(family, seed, EFFECTS[family.id])
         assert verdict.passed, (seed, instance.instruction, verdict.to_json())
 
 
 # -- (c) doing nothing ---------------------------------------------------------------------------
 @pytest.mark.parametrize("family_cls", FAMILIES, ids=IDS)
-def test_doing_nothing_fails(factory: WorldFactory, family_cls: type[TaskFamily],
-                             opened: list[World]) -> None:
+def test_doing_nothing_fails(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        world, instance = start(factory, family, seed)
-        end = world.fork()
-        opened += [world, end]
-        end.advance(5 * STEP)
+        world, instance = tasks.start(family, seed)
+        end = tasks.idle(world)
         for answer in (None, ""):
-            verdict = verify(family, world, instance, end, answer)
+            verdict = tasks.verify(family, world, instance, end, answer)
             assert not verdict.passed, (seed, instance.instruction)
             assert verdict.reward == 0.0
 
 
 # -- (d) the right change plus collateral damage -------------------------------------------------
-def change_signature(world: World, instance: TaskInstance) -> None:
+def change_signature(world: World, p: dict[str, Any]) -> None:
     def save(s: Session) -> None:
         me = s.get(Account, 1)
         assert me is not None
@@ -315,9 +264,8 @@ def change_signature(world: World, instance: TaskInstance) -> None:
     change(world, save)
 
 
-def trash_unrelated(world: World, instance: TaskInstance) -> None:
+def trash_unrelated(world: World, p: dict[str, Any]) -> None:
     """Trash a live conversation that shares no thread, sender or domain with the task."""
-    p = instance.params
     involved = {p.get("thread_id"), *p.get("thread_ids", [])}
     people = {p.get(k) for k in ("sender_email", "contact_email", "to_email", "email")}
     domain = p.get("domain")
@@ -339,16 +287,11 @@ COLLATERALS = (change_signature, trash_unrelated)
 
 
 @pytest.mark.parametrize("family_cls", FAMILIES, ids=IDS)
-def test_collateral_damage_fails(factory: WorldFactory, family_cls: type[TaskFamily],
-                                 opened: list[World]) -> None:
+def test_collateral_damage_fails(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        world, instance = start(factory, family, seed)
-        end = world.fork()
-        opened += [world, end]
-        answer = act_out(family, end, instance)
-        COLLATERALS[seed % len(COLLATERALS)](end, instance)  # each kind on half the seeds
-        verdict = verify(family, world, instance, end, answer)
+        damage = COLLATERALS[seed % len(COLLATERALS)]  # each kind on half the seeds
+        instance, verdict = tasks.outcome(family, seed, EFFECTS[family.id], then=damage)
         assert not verdict.passed, (seed, instance.instruction)
         assert not verdict.checks[-1].passed, "the damage is what must fail"
         assert all(check.passed for check in verdict.checks[:-1]), verdict.to_json()
@@ -360,17 +303,7 @@ def test_collateral_damage_fails(factory: WorldFactory, family_cls: type[TaskFam
 def test_oracle_solves_through_the_text_env(family_id: str) -> None:
     gym = pytest.importorskip("gymnasium")
     pytest.importorskip("webtwin.envs")
-    env = gym.make("webtwin/mail-text-v0", task=family_id)
-    try:
+    with closing(gym.make("webtwin/mail-text-v0", task=family_id)) as env:
         for seed in SEEDS:
-            obs, info = env.reset(seed=seed)
-            reward, info, errors = 0.0, {}, []
-            for action in env.unwrapped.oracle():
-                obs, reward, terminated, truncated, info = env.step(action)
-                if obs["last_action_error"]:
-                    errors.append((action, obs["last_action_error"]))
-                if terminated or truncated:
-                    break
+            reward, info, errors = play_oracle(env, seed)
             assert reward == 1.0 and info["verdict"]["passed"], (seed, errors, info.get("verdict"))
-    finally:
-        env.close()

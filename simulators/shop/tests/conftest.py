@@ -1,4 +1,4 @@
-"""Fixtures for the shop pages and API tests: a real app, in-process, per-test worlds."""
+"""Fixtures for the shop tests: a real app, in-process, per-test worlds; a task harness."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from fastapi import FastAPI
 from shopweb import Shopper
 
-from webtwin.simulators.core import WorldStore, create_app
+from webtwin.simulators.core import WorldFactory, WorldStore, create_app
+from webtwin.simulators.core.testing import TaskHarness
 from webtwin.simulators.shop import SITE
 
 
@@ -25,3 +26,16 @@ def shopper(served: tuple[FastAPI, WorldStore]) -> Iterator[Shopper]:
     world_id = store.create(["shop"], seed=3)
     yield Shopper(app, store, world_id)
     store.delete(world_id)
+
+
+@pytest.fixture(scope="module")
+def factory() -> WorldFactory:
+    """One factory per module, so each seed's world is generated once."""
+    return WorldFactory(capacity=64)
+
+
+@pytest.fixture
+def tasks(factory: WorldFactory) -> Iterator[TaskHarness]:
+    """Starts task episodes in shop worlds and closes them after the test."""
+    with TaskHarness([SITE], factory) as harness:
+        yield harness

@@ -9,15 +9,16 @@ so they check that the pages let an agent do it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import closing
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webtwin.simulators.core import TaskFamily, TaskInstance, World, WorldFactory, substream
-from webtwin.simulators.shop import SITE
+from webtwin.simulators.core import TaskFamily, World
+from webtwin.simulators.core.testing import Effect, TaskHarness, assert_documented, play_oracle
 from webtwin.simulators.shop import services as sv
 from webtwin.simulators.shop.models import (
     Address,
@@ -41,8 +42,6 @@ from webtwin.simulators.shop.tasks._orders import (
 from webtwin.simulators.shop.tasks.add_payment_card import spaced
 
 SEEDS = range(6)
-SPECS = [SITE]
-STEP = 60  # seconds the env's clock moves per step
 OURS = ("shop/add_payment_card", "shop/answer_delivery_date", "shop/answer_order_total",
         "shop/cancel_unshipped_order", "shop/change_default_address",
         "shop/create_wishlist_and_add", "shop/move_wishlist_item", "shop/return_item",
@@ -51,51 +50,18 @@ MINE = [family for family in FAMILIES if family.id in OURS]
 IDS = [family.id for family in MINE]
 
 
-@pytest.fixture(scope="module")
-def factory() -> WorldFactory:
-    """One factory for the module, so each seed's world is generated once."""
-    return WorldFactory(capacity=64)
-
-
-@pytest.fixture
-def opened() -> Iterator[list[World]]:
-    worlds: list[World] = []
-    yield worlds
-    for world in worlds:
-        world.close()
-
-
-def start(factory: WorldFactory, family: TaskFamily, seed: int) -> tuple[World, TaskInstance]:
-    """A fresh world of `seed`, prepared by the family exactly as an episode would be."""
-    world = World.from_bytes(SPECS, factory.template(SPECS, seed))
-    instance = family.sample(world, substream(seed, "task", family.id))
-    return world, instance
-
-
 def test_families_are_registered_and_documented() -> None:
     assert IDS == sorted(OURS)
     for family in MINE:
-        doc = family.__doc__ or ""
-        for section in ("## Description", "## Goal", "## Parameters", "## Success criteria"):
-            assert section in doc, f"{family.id} docstring lacks {section}"
+        assert_documented(family)
 
 
 @pytest.mark.parametrize("family_cls", MINE, ids=IDS)
-def test_sample_is_deterministic(factory: WorldFactory, family_cls: type[TaskFamily],
-                                 opened: list[World]) -> None:
-    family = family_cls()
-    for seed in SEEDS:
-        first, instance = start(factory, family, seed)
-        second, again = start(factory, family, seed)
-        opened += [first, second]
-        assert instance == again and first.digest() == second.digest()
-        assert instance.family == family.id and "{" not in instance.instruction
+def test_sample_is_deterministic(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
+    tasks.sampled(family_cls(), SEEDS)
 
 
 # -- the intended change, made through the services --------------------------------------------
-Effect = Callable[[World, dict[str, Any]], str | None]
-
-
 def change(world: World, fn: Callable[[Session], object]) -> None:
     with world.transaction() as s:
         fn(s)
@@ -137,22 +103,16 @@ def create_list(world: World, p: dict[str, Any], name: str | None = None,
     change(world, create)
 
 
-def doing(fn: Callable[[World, dict[str, Any]], None]) -> Effect:
-    def effect(world: World, p: dict[str, Any]) -> None:
-        fn(world, p)
-    return effect
-
-
 EFFECTS: dict[str, Effect] = {
-    "shop/add_payment_card": doing(add_card),
+    "shop/add_payment_card": add_card,
     "shop/answer_delivery_date": lambda w, p: f"Arriving {short_date(p['estimated_delivery'])}.",
     "shop/answer_order_total": lambda w, p: f"{money(p['total_cents'])} USD",
-    "shop/cancel_unshipped_order": doing(cancel),
-    "shop/change_default_address": doing(make_default),
-    "shop/create_wishlist_and_add": doing(create_list),
-    "shop/move_wishlist_item": doing(move),
-    "shop/return_item": doing(give_back),
-    "shop/write_review": doing(review),
+    "shop/cancel_unshipped_order": cancel,
+    "shop/change_default_address": make_default,
+    "shop/create_wishlist_and_add": create_list,
+    "shop/move_wishlist_item": move,
+    "shop/return_item": give_back,
+    "shop/write_review": review,
 }
 
 
@@ -160,76 +120,42 @@ def test_every_family_has_an_effect() -> None:
     assert sorted(EFFECTS) == IDS
 
 
-def act_out(family: TaskFamily, world: World, instance: TaskInstance,
-            effect: Effect | None = None) -> str | None:
-    """A change on the clock as the oracle would spend it."""
-    world.advance(STEP)
-    answer = (effect or EFFECTS[family.id])(world, instance.params)
-    world.advance(STEP * max(0, len(family.solve(instance)) - 1))
-    return answer
-
-
-def verify(family: TaskFamily, world: World, instance: TaskInstance, end: World,
-           answer: str | None) -> Any:
-    before = World.from_bytes(SPECS, world.snapshot())
-    try:
-        return family.verify(instance, before, end, answer)
-    finally:
-        before.close()
-
-
-def outcome(factory: WorldFactory, family: TaskFamily, seed: int, opened: list[World],
-            effect: Effect | None = None,
-            extra: Callable[[World, TaskInstance], None] | None = None) -> Any:
-    world, instance = start(factory, family, seed)
-    end = world.fork()
-    opened += [world, end]
-    answer = act_out(family, end, instance, effect)
-    if extra is not None:
-        extra(end, instance)
-    return verify(family, world, instance, end, answer)
-
-
 @pytest.mark.parametrize("family_cls", MINE, ids=IDS)
-def test_intended_change_passes(factory: WorldFactory, family_cls: type[TaskFamily],
-                                opened: list[World]) -> None:
+def test_intended_change_passes(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        verdict = outcome(factory, family, seed, opened)
+        _, verdict = tasks.outcome(family, seed, EFFECTS[family.id])
         assert verdict.passed, (seed, verdict.to_json())
 
 
 @pytest.mark.parametrize("family_cls", MINE, ids=IDS)
-def test_doing_nothing_fails(factory: WorldFactory, family_cls: type[TaskFamily],
-                             opened: list[World]) -> None:
+def test_doing_nothing_fails(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        world, instance = start(factory, family, seed)
-        end = world.fork()
-        opened += [world, end]
-        end.advance(5 * STEP)
+        world, instance = tasks.start(family, seed)
+        end = tasks.idle(world)
         for answer in (None, ""):
-            assert verify(family, world, instance, end, answer).reward == 0.0, seed
+            assert tasks.verify(family, world, instance, end, answer).reward == 0.0, seed
 
 
 # -- the right change plus one unrelated change -------------------------------------------------
-def change_phone(world: World, instance: TaskInstance) -> None:
+def change_phone(world: World, p: dict[str, Any]) -> None:
     change(world, lambda s: sv.update_profile(s, sv.account(s).name, "+1 555 0100 999"))
 
 
-def drop_cart_line(world: World, instance: TaskInstance) -> None:
+def drop_cart_line(world: World, p: dict[str, Any]) -> None:
     with world.session() as s:
         line = s.scalars(select(CartItem.id).order_by(CartItem.id)).first()
     assert line is not None
     change(world, lambda s: sv.remove_from_cart(s, line))
 
 
-def wish_elsewhere(world: World, instance: TaskInstance) -> None:
+def wish_elsewhere(world: World, p: dict[str, Any]) -> None:
     """Put an unrelated product on the default list."""
     def add(s: Session) -> None:
         default = s.scalars(select(Wishlist).where(Wishlist.is_default.is_(True))).one()
         held = set(s.scalars(select(WishlistItem.product_id)))
-        held |= set(instance.params.get("product_ids", [instance.params.get("product_id")]))
+        held |= set(p.get("product_ids", [p.get("product_id")]))
         product = next(pid for pid in range(1, 2000) if pid not in held)
         sv.add_to_wishlist(s, world, default.id, product)
     change(world, add)
@@ -239,12 +165,11 @@ COLLATERALS = (change_phone, drop_cart_line, wish_elsewhere)
 
 
 @pytest.mark.parametrize("family_cls", MINE, ids=IDS)
-def test_collateral_damage_fails(factory: WorldFactory, family_cls: type[TaskFamily],
-                                 opened: list[World]) -> None:
+def test_collateral_damage_fails(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
         damage = COLLATERALS[seed % len(COLLATERALS)]
-        verdict = outcome(factory, family, seed, opened, extra=damage)
+        _, verdict = tasks.outcome(family, seed, EFFECTS[family.id], then=damage)
         assert not verdict.passed, (seed, damage.__name__)
         assert not verdict.checks[-1].passed, "the damage is what must fail"
         assert all(check.passed for check in verdict.checks[:-1]), verdict.to_json()
@@ -316,53 +241,48 @@ def day_after(world: World, p: dict[str, Any]) -> str:
 
 
 WRONG: dict[str, Effect] = {
-    "shop/add_payment_card": doing(wrong_expiry),
+    "shop/add_payment_card": wrong_expiry,
     "shop/answer_delivery_date": day_after,
     "shop/answer_order_total": other_total,
-    "shop/cancel_unshipped_order": doing(cancel_another),
-    "shop/change_default_address": doing(wrong_address),
-    "shop/create_wishlist_and_add": doing(one_product_only),
-    "shop/move_wishlist_item": doing(wrong_list),
-    "shop/return_item": doing(wrong_reason),
-    "shop/write_review": doing(wrong_stars),
+    "shop/cancel_unshipped_order": cancel_another,
+    "shop/change_default_address": wrong_address,
+    "shop/create_wishlist_and_add": one_product_only,
+    "shop/move_wishlist_item": wrong_list,
+    "shop/return_item": wrong_reason,
+    "shop/write_review": wrong_stars,
 }
 
 
 @pytest.mark.parametrize("family_cls", MINE, ids=IDS)
-def test_wrong_entity_fails(factory: WorldFactory, family_cls: type[TaskFamily],
-                            opened: list[World]) -> None:
+def test_wrong_entity_fails(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        verdict = outcome(factory, family, seed, opened, effect=WRONG[family.id])
+        _, verdict = tasks.outcome(family, seed, WRONG[family.id])
         assert verdict.reward == 0.0, (seed, verdict.to_json())
 
 
-def test_misnamed_list_fails(factory: WorldFactory, opened: list[World]) -> None:
+def test_misnamed_list_fails(tasks: TaskHarness) -> None:
     family = next(f() for f in MINE if f.id == "shop/create_wishlist_and_add")
-    verdict = outcome(factory, family, 0, opened,
-                      effect=doing(lambda w, p: create_list(w, p, name=p["name"] + " 2")))
+    _, verdict = tasks.outcome(family, 0, lambda w, p: create_list(w, p, name=p["name"] + " 2"))
     assert not verdict.passed
 
 
 # -- sampling details -------------------------------------------------------------------------
-def test_cancel_places_an_order_when_the_open_one_ships_soon(factory: WorldFactory,
-                                                              opened: list[World]) -> None:
+def test_cancel_places_an_order_when_the_open_one_ships_soon(tasks: TaskHarness) -> None:
     """Seed 38's only unshipped order is next-day and ships within the hour."""
     family = next(f() for f in MINE if f.id == "shop/cancel_unshipped_order")
-    world, instance = start(factory, family, 38)
-    opened.append(world)
+    world, instance = tasks.start(family, 38)
     with world.session() as s:
         order = s.get(Order, instance.params["order_id"])
         assert order is not None and order.status == "placed" and order.placed_at == world.now
-    assert outcome(factory, family, 38, opened).passed
+    assert tasks.outcome(family, 38, EFFECTS[family.id])[1].passed
 
 
-def test_review_of_the_last_delivery(factory: WorldFactory, opened: list[World]) -> None:
+def test_review_of_the_last_delivery(tasks: TaskHarness) -> None:
     family = next(f() for f in MINE if f.id == "shop/write_review")
     found = 0
     for seed in range(60):
-        world, instance = start(factory, family, seed)
-        opened.append(world)
+        world, instance = tasks.start(family, seed)
         if not instance.params["last"]:
             continue
         found += 1
@@ -376,11 +296,10 @@ def test_review_of_the_last_delivery(factory: WorldFactory, opened: list[World])
     assert found >= 3
 
 
-def test_card_numbers_are_valid(factory: WorldFactory, opened: list[World]) -> None:
+def test_card_numbers_are_valid(tasks: TaskHarness) -> None:
     family = next(f() for f in MINE if f.id == "shop/add_payment_card")
     for seed in range(20):
-        world, instance = start(factory, family, seed)
-        opened.append(world)
+        world, instance = tasks.start(family, seed)
         number = instance.params["number"]
         assert luhn_valid(number) and spaced(number) in instance.instruction
         assert instance.params["exp_year"] > world.now // (365 * 86400) + 1970
@@ -423,17 +342,7 @@ def test_date_answers_rejected(answer: str | None) -> None:
 def test_oracle_solves_through_the_text_env(family_id: str) -> None:
     from webtwin.envs import WebtwinTextEnv
 
-    env = WebtwinTextEnv("shop", task=family_id, max_steps=80)
-    try:
+    with closing(WebtwinTextEnv("shop", task=family_id, max_steps=80)) as env:
         for seed in (1, 4):
-            env.reset(seed=seed)
-            reward, info, errors = 0.0, {}, []
-            for action in env.oracle():
-                obs, reward, terminated, truncated, info = env.step(action)
-                if obs["last_action_error"]:
-                    errors.append((action, obs["last_action_error"]))
-                if terminated or truncated:
-                    break
+            reward, info, errors = play_oracle(env, seed)
             assert reward == 1.0 and not errors, (seed, errors, info.get("verdict"))
-    finally:
-        env.close()

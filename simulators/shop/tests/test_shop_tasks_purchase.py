@@ -9,15 +9,16 @@ so they check that the pages let an agent do it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from contextlib import closing
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webtwin.simulators.core import TaskFamily, TaskInstance, World, WorldFactory, substream
-from webtwin.simulators.shop import SITE
+from webtwin.simulators.core import TaskFamily, World
+from webtwin.simulators.core.testing import Effect, TaskHarness, assert_documented, play_oracle
 from webtwin.simulators.shop import services as sv
 from webtwin.simulators.shop.models import CartItem, Order, OrderItem, Variant
 from webtwin.simulators.shop.services.common import default_variant, stock_of
@@ -26,8 +27,6 @@ from webtwin.simulators.shop.tasks._purchase import default_address_id, default_
 from webtwin.simulators.shop.tasks.buy_cheapest_matching import Criteria, offers
 
 SEEDS = range(6)
-SPECS = [SITE]
-STEP = 60  # seconds the env's clock moves per step
 OURS = ("shop/add_variant_to_cart", "shop/buy_cheapest_matching", "shop/buy_with_fast_shipping",
         "shop/remove_from_cart", "shop/reorder_from_old_order", "shop/save_for_later",
         "shop/ship_to_new_address", "shop/use_promo_code")
@@ -35,54 +34,25 @@ MINE = [family for family in FAMILIES if family.id in OURS]
 IDS = [family.id for family in MINE]
 
 
-@pytest.fixture(scope="module")
-def factory() -> WorldFactory:
-    """One factory for the module, so each seed's world is generated once."""
-    return WorldFactory(capacity=64)
-
-
-@pytest.fixture
-def opened() -> Iterator[list[World]]:
-    worlds: list[World] = []
-    yield worlds
-    for world in worlds:
-        world.close()
-
-
-def start(factory: WorldFactory, family: TaskFamily, seed: int) -> tuple[World, TaskInstance]:
-    """A fresh world of `seed`, prepared by the family exactly as an episode would be."""
-    world = World.from_bytes(SPECS, factory.template(SPECS, seed))
-    instance = family.sample(world, substream(seed, "task", family.id))
-    return world, instance
-
-
 def test_families_are_registered_and_documented() -> None:
     assert IDS == sorted(OURS)
     for family in MINE:
-        doc = family.__doc__ or ""
-        for section in ("## Description", "## Goal", "## Parameters", "## Success criteria"):
-            assert section in doc, f"{family.id} docstring lacks {section}"
+        assert_documented(family)
 
 
 # -- (a) sampling -------------------------------------------------------------------------------
 @pytest.mark.parametrize("family_cls", MINE, ids=IDS)
-def test_sample_is_deterministic(factory: WorldFactory, family_cls: type[TaskFamily],
-                                 opened: list[World]) -> None:
+def test_sample_is_deterministic(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
-    for seed in range(12):
-        first, instance = start(factory, family, seed)
-        second, again = start(factory, family, seed)
-        opened += [first, second]
-        assert instance == again and first.digest() == second.digest()
-        assert instance.family == family.id and "{" not in instance.instruction
+    for _, instance in tasks.sampled(family, range(12)):
         if family.id != "shop/buy_cheapest_matching":  # that one must not name its answer
             assert instance.params["title"] in instance.instruction
 
 
 # -- (b) effects: the intended change made through the services ----------------------------------
-def change(world: World, fn: Callable[[Session], object]) -> Any:
+def change(world: World, fn: Callable[[Session], object]) -> None:
     with world.transaction() as s:
-        return fn(s)
+        fn(s)
 
 
 def set_aside(s: Session, p: dict[str, Any]) -> None:
@@ -110,9 +80,10 @@ def via_cart(world: World, p: dict[str, Any], variant_id: int, promo: str | None
     change(world, run)
 
 
-def new_address(world: World, p: dict[str, Any]) -> int:
+def new_address(world: World, p: dict[str, Any], make_default: bool = False) -> int:
     fields = sv.AddressFields(**p["address"])
-    return int(change(world, lambda s: sv.add_address(s, world, fields).id))
+    with world.transaction() as s:
+        return sv.add_address(s, world, fields, make_default=make_default).id
 
 
 def cheapest_variant(world: World, p: dict[str, Any]) -> int:
@@ -138,8 +109,6 @@ def other_delivered(world: World, p: dict[str, Any]) -> int:
                          .order_by(OrderItem.id))
         return next(v for v in rows if stock_of(s, v) > 0)
 
-
-Effect = Callable[[World, dict[str, Any]], None]
 
 EFFECTS: dict[str, Effect] = {
     "shop/add_variant_to_cart": lambda w, p: change(
@@ -207,58 +176,27 @@ def test_every_family_has_effects() -> None:
     assert sorted(EFFECTS) == sorted(WRONG) == IDS
 
 
-def act_out(effect: Effect, family: TaskFamily, world: World, instance: TaskInstance) -> None:
-    """A change, on the clock as the oracle would spend it."""
-    world.advance(STEP)
-    effect(world, instance.params)
-    world.advance(STEP * max(0, len(family.solve(instance)) - 1))
-
-
-def verify(family: TaskFamily, world: World, instance: TaskInstance, end: World) -> Any:
-    before = World.from_bytes(SPECS, world.snapshot())
-    try:
-        return family.verify(instance, before, end, None)
-    finally:
-        before.close()
-
-
-def run(factory: WorldFactory, family: TaskFamily, seed: int, opened: list[World],
-        *effects: Effect) -> tuple[TaskInstance, Any]:
-    world, instance = start(factory, family, seed)
-    end = world.fork()
-    opened += [world, end]
-    for effect in effects:
-        act_out(effect, family, end, instance)
-    return instance, verify(family, world, instance, end)
-
-
 @pytest.mark.parametrize("family_cls", MINE, ids=IDS)
-def test_intended_change_passes(factory: WorldFactory, family_cls: type[TaskFamily],
-                                opened: list[World]) -> None:
+def test_intended_change_passes(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        instance, verdict = run(factory, family, seed, opened, EFFECTS[family.id])
+        instance, verdict = tasks.outcome(family, seed, EFFECTS[family.id])
         assert verdict.passed, (seed, instance.instruction, verdict.to_json())
 
 
 @pytest.mark.parametrize("family_cls", MINE, ids=IDS)
-def test_doing_nothing_fails(factory: WorldFactory, family_cls: type[TaskFamily],
-                             opened: list[World]) -> None:
+def test_doing_nothing_fails(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        world, instance = start(factory, family, seed)
-        end = world.fork()
-        opened += [world, end]
-        end.advance(5 * STEP)
-        assert verify(family, world, instance, end).reward == 0.0, seed
+        world, instance = tasks.start(family, seed)
+        assert tasks.verify(family, world, instance, tasks.idle(world)).reward == 0.0, seed
 
 
 @pytest.mark.parametrize("family_cls", MINE, ids=IDS)
-def test_wrong_entity_fails(factory: WorldFactory, family_cls: type[TaskFamily],
-                            opened: list[World]) -> None:
+def test_wrong_entity_fails(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        instance, verdict = run(factory, family, seed, opened, WRONG[family.id])
+        instance, verdict = tasks.outcome(family, seed, WRONG[family.id])
         assert not verdict.passed, (seed, instance.instruction)
 
 
@@ -290,12 +228,11 @@ COLLATERALS: tuple[Effect, ...] = (change_phone, delete_saved_line, buy_another)
 
 
 @pytest.mark.parametrize("family_cls", MINE, ids=IDS)
-def test_collateral_damage_fails(factory: WorldFactory, family_cls: type[TaskFamily],
-                                 opened: list[World]) -> None:
+def test_collateral_damage_fails(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
         damage = COLLATERALS[seed % len(COLLATERALS)]
-        instance, verdict = run(factory, family, seed, opened, EFFECTS[family.id], damage)
+        instance, verdict = tasks.outcome(family, seed, EFFECTS[family.id], damage)
         assert not verdict.passed, (seed, damage.__name__, instance.instruction)
         failed = [check.name for check in verdict.checks if not check.passed]
         if damage is buy_another and family.id in PURCHASES:
@@ -317,27 +254,26 @@ def set_aside_and_back(world: World, p: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("family_id", ["shop/buy_with_fast_shipping",
                                        "shop/reorder_from_old_order"])
-def test_buying_through_the_cart_or_buy_now_both_pass(factory: WorldFactory, family_id: str,
-                                                      opened: list[World]) -> None:
+def test_buying_through_the_cart_or_buy_now_both_pass(tasks: TaskHarness,
+                                                      family_id: str) -> None:
     family = next(f for f in MINE if f.id == family_id)()
     for seed in SEEDS:
         ways: tuple[Effect, ...] = (set_aside_and_back,
                                     lambda w, p: buy_now(w, p, p["variant_id"]))
         for way in ways:
-            _, verdict = run(factory, family, seed, opened, way)
+            _, verdict = tasks.outcome(family, seed, way)
             assert verdict.passed, (seed, verdict.to_json())
 
 
-def test_new_address_made_default_fails(factory: WorldFactory, opened: list[World]) -> None:
+def test_new_address_made_default_fails(tasks: TaskHarness) -> None:
     family = next(f for f in MINE if f.id == "shop/ship_to_new_address")()
 
     def as_default(world: World, p: dict[str, Any]) -> None:
-        fields = sv.AddressFields(**p["address"])
-        made = change(world, lambda s: sv.add_address(s, world, fields, make_default=True).id)
+        made = new_address(world, p, make_default=True)
         buy_now(world, p, p["variant_id"], address_id=made)
 
     for seed in SEEDS:
-        _, verdict = run(factory, family, seed, opened, as_default)
+        _, verdict = tasks.outcome(family, seed, as_default)
         failed = {check.name for check in verdict.checks if not check.passed}
         assert "the default address is unchanged" in failed, verdict.to_json()
 
@@ -347,17 +283,7 @@ def test_new_address_made_default_fails(factory: WorldFactory, opened: list[Worl
 def test_oracle_solves_through_the_text_env(family_id: str) -> None:
     gym = pytest.importorskip("gymnasium")
     pytest.importorskip("webtwin.envs")
-    env = gym.make("webtwin/shop-text-v0", task=family_id)
-    try:
+    with closing(gym.make("webtwin/shop-text-v0", task=family_id)) as env:
         for seed in (0, 1):
-            env.reset(seed=seed)
-            reward, info, errors = 0.0, {}, []
-            for action in env.unwrapped.oracle():
-                obs, reward, terminated, truncated, info = env.step(action)
-                if obs["last_action_error"]:
-                    errors.append((action, obs["last_action_error"]))
-                if terminated or truncated:
-                    break
+            reward, info, errors = play_oracle(env, seed)
             assert reward == 1.0 and info["verdict"]["passed"], (seed, errors, info.get("verdict"))
-    finally:
-        env.close()

@@ -9,6 +9,7 @@ tests run `solve()` through the text env, so they check that the pages let an ag
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from typing import Any
 
 import pytest
@@ -16,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webtwin.simulators import SITES
-from webtwin.simulators.core import TaskFamily, TaskInstance, World, WorldFactory, substream
-from webtwin.simulators.core.tasks import Verdict
+from webtwin.simulators.core import TaskFamily, TaskInstance, World, WorldFactory
+from webtwin.simulators.core.testing import Effect, TaskHarness, assert_documented, play_oracle
 from webtwin.simulators.mail import services as mail
 from webtwin.simulators.mail.models import Message, Thread
 from webtwin.simulators.shop import services as shop
@@ -30,7 +31,6 @@ from webtwin.simulators.workday.tasks.ship_to_address_from_email import address_
 
 SEEDS = range(4)
 SPECS = [SITES["mail"], SITES["shop"]]
-STEP = 60
 IDS = [family.id for family in FAMILIES]
 
 
@@ -40,17 +40,9 @@ def factory() -> WorldFactory:
 
 
 @pytest.fixture
-def opened() -> Iterator[list[World]]:
-    worlds: list[World] = []
-    yield worlds
-    for world in worlds:
-        world.close()
-
-
-def start(factory: WorldFactory, family: TaskFamily, seed: int) -> tuple[World, TaskInstance]:
-    """A fresh world of `seed`, prepared by the family exactly as an episode would be."""
-    world = World.from_bytes(SPECS, factory.template(SPECS, seed))
-    return world, family.sample(world, substream(seed, "task", family.id))
+def tasks(factory: WorldFactory) -> Iterator[TaskHarness]:
+    with TaskHarness(SPECS, factory) as harness:
+        yield harness
 
 
 def test_families_are_registered_and_documented() -> None:
@@ -58,21 +50,14 @@ def test_families_are_registered_and_documented() -> None:
     for family in FAMILIES:
         assert family.id.startswith("workday/") and family.sites == ("mail", "shop")
         assert family.difficulty in {"medium", "hard"}
-        for section in ("## Description", "## Goal", "## Parameters", "## Success criteria"):
-            assert section in (family.__doc__ or ""), f"{family.id} lacks {section}"
+        assert_documented(family)
 
 
 @pytest.mark.parametrize("family_cls", FAMILIES, ids=IDS)
 def test_sample_is_deterministic_and_plants_real_mail(
-        factory: WorldFactory, family_cls: type[TaskFamily], opened: list[World]) -> None:
-    family = family_cls()
-    for seed in SEEDS:
-        first, instance = start(factory, family, seed)
-        second, again = start(factory, family, seed)
-        opened += [first, second]
-        assert instance == again and first.digest() == second.digest()
-        assert "{" not in instance.instruction and instance.instruction.strip()
-        with first.session() as s:
+        tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
+    for world, instance in tasks.sampled(family_cls(), SEEDS):
+        with world.session() as s:
             message = s.get(Message, instance.params["message_id"])
             assert message is not None and message.thread_id == instance.params["thread_id"]
             if "sender_email" in instance.params:  # a planted email: unread, in the inbox
@@ -159,7 +144,6 @@ def ship(world: World, p: dict[str, Any], to_default: bool = False) -> None:
     run(world, order)
 
 
-Effect = Callable[[World, dict[str, Any]], None]
 RIGHT: dict[str, Effect] = {
     "workday/forward_shipping_notice": forward,
     "workday/newsletter_promo": promo,
@@ -222,86 +206,61 @@ def trash_unrelated_mail(world: World, p: dict[str, Any]) -> None:
     run(world, lambda s: mail.thread_op(s, world, [target], "trash"))
 
 
-def check(family: TaskFamily, world: World, instance: TaskInstance, end: World) -> Verdict:
-    before = World.from_bytes(SPECS, world.snapshot())
-    try:
-        return family.verify(instance, before, end, None)
-    finally:
-        before.close()
-
-
-def acted(world: World, family: TaskFamily, instance: TaskInstance, effect: Effect) -> World:
-    """A fork of `world` after `effect`, on the clock as the oracle would spend it."""
-    end = world.fork()
-    end.advance(STEP)
-    effect(end, instance.params)
-    end.advance(STEP * (len(family.solve(instance)) - 1))
+def acted(tasks: TaskHarness, family: TaskFamily, world: World, instance: TaskInstance,
+          effect: Effect) -> World:
+    """A copy of `world` after `effect`, on the clock as the oracle would spend it."""
+    end = tasks.fork(world)
+    tasks.act_out(family, end, instance, effect)
     return end
 
 
 @pytest.mark.parametrize("family_cls", FAMILIES, ids=IDS)
 def test_intended_change_passes_and_doing_nothing_fails(
-        factory: WorldFactory, family_cls: type[TaskFamily], opened: list[World]) -> None:
+        tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        world, instance = start(factory, family, seed)
-        end = acted(world, family, instance, RIGHT[family.id])
-        idle = world.fork()
-        idle.advance(5 * STEP)
-        opened += [world, end, idle]
-        verdict = check(family, world, instance, end)
+        world, instance = tasks.start(family, seed)
+        end = acted(tasks, family, world, instance, RIGHT[family.id])
+        verdict = tasks.verify(family, world, instance, end)
         assert verdict.passed, (seed, instance.instruction, verdict.to_json())
-        assert not check(family, world, instance, idle).passed, seed
+        assert not tasks.verify(family, world, instance, tasks.idle(world)).passed, seed
 
 
 @pytest.mark.parametrize("family_cls", FAMILIES, ids=IDS)
-def test_collateral_damage_fails(factory: WorldFactory, family_cls: type[TaskFamily],
-                                 opened: list[World]) -> None:
+def test_collateral_damage_fails(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        world, instance = start(factory, family, seed)
-        end = acted(world, family, instance, RIGHT[family.id])
-        opened += [world, end]
-        (change_default_card if seed % 2 else trash_unrelated_mail)(end, instance.params)
-        verdict = check(family, world, instance, end)
+        damage = change_default_card if seed % 2 else trash_unrelated_mail
+        _, verdict = tasks.outcome(family, seed, RIGHT[family.id], then=damage)
         assert not verdict.passed and not verdict.checks[-1].passed, (seed, verdict.to_json())
         assert all(c.passed for c in verdict.checks[:-1]), verdict.to_json()
 
 
 @pytest.mark.parametrize("family_cls", FAMILIES, ids=IDS)
-def test_wrong_entity_fails(factory: WorldFactory, family_cls: type[TaskFamily],
-                            opened: list[World]) -> None:
+def test_wrong_entity_fails(tasks: TaskHarness, family_cls: type[TaskFamily]) -> None:
     family = family_cls()
     for seed in SEEDS:
-        world, instance = start(factory, family, seed)
-        end = acted(world, family, instance, WRONG[family.id])
-        opened += [world, end]
-        verdict = check(family, world, instance, end)
+        instance, verdict = tasks.outcome(family, seed, WRONG[family.id])
         assert not verdict.passed, (seed, instance.instruction)
 
 
-def test_cart_lines_must_survive(factory: WorldFactory, opened: list[World]) -> None:
+def test_cart_lines_must_survive(tasks: TaskHarness) -> None:
     """Buying only what was asked by deleting the shopper's cart lines is damage."""
     family = next(f for f in FAMILIES if f.id == "workday/newsletter_promo")()
-    world, instance = start(factory, family, 1)
-    p = instance.params
-    assert p["cart_item_ids"]
 
     def clear_then_buy(end: World, p: dict[str, Any]) -> None:
+        assert p["cart_item_ids"]
         run(end, lambda s: [shop.remove_from_cart(s, i) for i in p["cart_item_ids"]])
         buy(end, {**p, "cart_item_ids": []}, [(p["item"]["variant_id"], 1)], code=p["code"])
 
-    end = acted(world, family, instance, clear_then_buy)
-    opened += [world, end]
-    verdict = check(family, world, instance, end)
+    _, verdict = tasks.outcome(family, 1, clear_then_buy)
     assert not verdict.passed and "shop_cart_item" in verdict.checks[-1].detail
 
 
-def test_courtesy_reply_after_a_return_is_tolerated(factory: WorldFactory,
-                                                    opened: list[World]) -> None:
+def test_courtesy_reply_after_a_return_is_tolerated(tasks: TaskHarness) -> None:
     """Telling the contact it is done is a harmless side effect; writing to others is not."""
     family = next(f for f in FAMILIES if f.id == "workday/return_damaged_item")()
-    world, instance = start(factory, family, 2)
+    world, instance = tasks.start(family, 2)
 
     def return_and_reply(end: World, p: dict[str, Any]) -> None:
         return_it(end, p)
@@ -312,11 +271,10 @@ def test_courtesy_reply_after_a_return_is_tolerated(factory: WorldFactory,
         run(end, lambda s: mail.send(s, end, mail.Compose(
             to="someone.else@postbox.example", subject="Returned", body="Done.")))
 
-    polite = acted(world, family, instance, return_and_reply)
-    chatty = acted(world, family, instance, return_and_tell_someone)
-    opened += [world, polite, chatty]
-    assert check(family, world, instance, polite).passed
-    assert not check(family, world, instance, chatty).passed
+    polite = acted(tasks, family, world, instance, return_and_reply)
+    chatty = acted(tasks, family, world, instance, return_and_tell_someone)
+    assert tasks.verify(family, world, instance, polite).passed
+    assert not tasks.verify(family, world, instance, chatty).passed
 
 
 def test_address_is_compared_as_a_person_types_it() -> None:
@@ -345,17 +303,7 @@ def test_dates_are_recognised_in_usual_formats() -> None:
 def test_oracle_solves_through_the_text_env(family_id: str) -> None:
     from webtwin.envs import WebtwinTextEnv
 
-    env = WebtwinTextEnv("workday", task=family_id, max_steps=80)
-    try:
+    with closing(WebtwinTextEnv("workday", task=family_id, max_steps=80)) as env:
         for seed in (5, 6):
-            env.reset(seed=seed)
-            errors, reward, info = [], 0.0, {}
-            for action in env.oracle():
-                obs, reward, terminated, truncated, info = env.step(action)
-                if obs["last_action_error"]:
-                    errors.append((action, obs["last_action_error"]))
-                if terminated or truncated:
-                    break
+            reward, info, errors = play_oracle(env, seed)
             assert reward == 1.0 and not errors, (seed, errors, info.get("verdict"))
-    finally:
-        env.close()
