@@ -247,6 +247,17 @@ def test_mailbox_world(seed: int) -> None:
         w.close()
 
 
+def test_a_sold_out_pick_never_repeats_a_product_on_its_list() -> None:
+    """Workday seed 145 failed to generate: the sold-out product was already on the list."""
+    w = World.from_bytes([MAIL_SITE, SITE], WorldFactory().template([MAIL_SITE, SITE], 145))
+    try:
+        assert w.conn.execute(
+            """SELECT COUNT(*) FROM (SELECT 1 FROM shop_wishlist_item
+               GROUP BY wishlist_id, product_id HAVING COUNT(*) > 1)""").fetchone() == (0,)
+    finally:
+        w.close()
+
+
 def test_shop_only_world_has_no_mail_dependency() -> None:
     names = {n for (n,) in world(0).conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'")}
