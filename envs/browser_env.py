@@ -129,6 +129,11 @@ class WebtwinBrowserEnv(WebtwinEnvBase):
             return f"{self._capture.url}\n{self._page_text()}"
         return None
 
+    def screenshot_png(self) -> bytes:
+        """The current screenshot as the PNG bytes Chromium encoded (what `obs["screenshot"]`
+        decodes): for storing frames without decoding and re-encoding them."""
+        return self._require_capture().png
+
     # -- the page side --------------------------------------------------------------------
     def _attach(self, world_id: str) -> None:
         self._tab = BrowserTab(self.runtime, world_id, self.viewport)

@@ -46,7 +46,8 @@ def _rollout(args: argparse.Namespace) -> int:
     config = rollout.RolloutConfig(env_ids, args.episodes, policy, seed=args.seed,
                                    split=args.split, task=args.task, k=args.k,
                                    max_steps=args.max_steps, num_envs=args.num_envs,
-                                   backend=args.backend, address=args.address)
+                                   backend=args.backend, address=args.address,
+                                   contexts=args.contexts)
     try:
         result = rollout.run_rollout(config, Path(args.out), resume=args.resume,
                                      overwrite=args.overwrite)
@@ -68,6 +69,9 @@ def _add_rollout(commands: Any) -> None:
                          help="episodes in all, a multiple of --k")
     rollout.add_argument("--num-envs", type=int, default=2,
                          help="parallel workers: processes, or Ray actors (local, 1: this process)")
+    rollout.add_argument("--contexts", type=int, default=1,
+                         help="episodes at once in each worker, each in its own context of "
+                              "the worker's one Chromium (browser env ids only; default 1)")
     rollout.add_argument("--backend", default="local", choices=["local", "ray"],
                          help="local: worker processes on this machine; ray: --num-envs Ray "
                               "actors (pip install 'webtwin[ray]')")

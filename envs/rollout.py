@@ -26,9 +26,11 @@ from .launcher.errors import RolloutError
 from .launcher.plan import EpisodeSpec, plan_episodes
 from .launcher.progress import Progress
 from .launcher.runner import EpisodeOutcome
-from .launcher.store import RunStore
+from .launcher.store import CommitQueue, RunStore
 from .launcher.summary import format_table, summarise
 from .policies import PolicyConfig, load_policy
+
+BROWSER_ENTRY_POINT = "webtwin.envs.browser_env:WebtwinBrowserEnv"
 
 __all__ = ["EpisodeSpec", "PolicyConfig", "RolloutConfig", "RolloutError", "RolloutResult",
            "format_table", "plan_episodes", "run_rollout", "summarise"]
@@ -49,6 +51,7 @@ class RolloutConfig:
     num_envs: int = 2
     backend: str = "local"
     address: str | None = None
+    contexts: int = 1
 
     def plan(self) -> list[EpisodeSpec]:
         return plan_episodes(self.env_ids, self.episodes, self.seed, self.split, self.task,
@@ -59,7 +62,7 @@ class RolloutConfig:
         return {"envs": list(self.env_ids), "episodes": self.episodes, "seed": self.seed,
                 "split": self.split, "task": self.task, "k": self.k,
                 "max_steps": self.max_steps, "num_envs": self.num_envs,
-                "backend": self.backend, "address": self.address,
+                "backend": self.backend, "address": self.address, "contexts": self.contexts,
                 **{key: value for key, value in asdict(self.policy).items()
                    if key != "spec"}, "policy": self.policy.spec}
 
@@ -81,7 +84,7 @@ def run_rollout(config: RolloutConfig, out: Path, resume: bool = False,
     """Run the planned episodes not yet in `out`; write records, steps and `summary.json`."""
     specs = _prepare(config)
     backend = make_backend(config.policy, config.max_steps, config.num_envs, config.backend,
-                           config.address)
+                           config.address, config.contexts)
     store = RunStore(out, config.params(), resume=resume, overwrite=overwrite)
     try:
         todo = [spec for spec in specs if spec.episode_id not in store.finished]
@@ -100,14 +103,19 @@ def run_rollout(config: RolloutConfig, out: Path, resume: bool = False,
 
 def _drive(backend: Backend, todo: list[EpisodeSpec], store: RunStore,
            bar: Progress) -> int:
-    """Run `todo` on the backend, committing each episode as it finishes."""
+    """Run `todo` on the backend, committing each episode as it finishes (on the commit
+    thread, while the next ones run)."""
     steps = 0
+    commits = CommitQueue(store)
     try:
         for outcome in backend.run(todo):
-            store.commit(outcome)
+            commits.put(outcome)
             steps += _count(outcome, bar)
     finally:
-        bar.close()
+        try:
+            commits.close()
+        finally:
+            bar.close()
     return steps
 
 
@@ -120,8 +128,10 @@ def _count(outcome: EpisodeOutcome, bar: Progress) -> int:
 def _prepare(config: RolloutConfig) -> list[EpisodeSpec]:
     """The plan, after checking the arguments and the policy (a clear error here rather than
     a broken worker pool later)."""
-    if config.num_envs < 1 or config.max_steps < 1:
-        raise RolloutError("--num-envs and --max-steps must be at least 1")
+    if config.num_envs < 1 or config.max_steps < 1 or config.contexts < 1:
+        raise RolloutError("--num-envs, --contexts and --max-steps must be at least 1")
+    if config.contexts > 1:
+        _check_concurrent(config.env_ids)
     try:
         specs = config.plan()
         built = load_policy(config.policy)
@@ -131,3 +141,21 @@ def _prepare(config: RolloutConfig) -> list[EpisodeSpec]:
     if close is not None:
         close()
     return specs
+
+
+def _check_concurrent(env_ids: Sequence[str]) -> None:
+    """Concurrent episodes in one worker are for browser envs: they share the worker's
+    Chromium and reach their worlds on its event loop; text envs would only contend for the
+    interpreter (use more --num-envs for them)."""
+    import gymnasium as gym
+
+    import webtwin.envs  # noqa: F401  (registers the ids)
+
+    for env_id in env_ids:
+        try:
+            entry = gym.spec(env_id).entry_point
+        except gym.error.Error as error:
+            raise RolloutError(str(error)) from error
+        if entry != BROWSER_ENTRY_POINT:
+            raise RolloutError(f"--contexts > 1 needs browser env ids (webtwin/<site>-"
+                               f"browser-v0), not {env_id!r}; use --num-envs for text envs")

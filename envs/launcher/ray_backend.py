@@ -1,11 +1,12 @@
 """The Ray backend (`webtwin rollout --backend ray [--address ADDR]`).
 
-Plain Ray actors (`RolloutWorker`), each owning an `EpisodeRunner` (its envs and policy for
-the whole run), are fed episodes by the driver, at most two in flight per actor; outcomes
-stream back as they finish (`ray.wait`) and the driver writes them through the same store as
-every other backend, so the output and resume are the same. A lost worker (its process died,
-its node went away) fails its in-flight episodes with `RayActorError`: the driver starts a
-replacement actor and resubmits them, at most `max_retries` times per episode.
+Plain Ray actors (`RolloutWorker`), each owning an `EpisodeRunner` (its envs and policies for
+the whole run; `contexts` episodes at once on as many actor threads), are fed episodes by the
+driver, at most two per context in flight per actor; outcomes stream back as they finish
+(`ray.wait`) and the driver writes them through the same store as every other backend, so
+the output and resume are the same. A lost worker (its process died, its node went away)
+fails its in-flight episodes with `RayActorError`: the driver starts a replacement actor and
+resubmits them, at most `max_retries` times per episode.
 
 This module imports `ray`; `backends.make_backend` imports it only for `--backend ray`.
 """
@@ -34,11 +35,12 @@ IN_FLIGHT_PER_WORKER = 2
 class RolloutWorker:
     """One Ray worker: a runner (envs and policy) kept for the life of the actor."""
 
-    def __init__(self, policy: PolicyConfig, max_steps: int, search_path: list[str]):
+    def __init__(self, policy: PolicyConfig, max_steps: int, search_path: list[str],
+                 contexts: int = 1):
         # The driver's import path (e.g. `./my_agent.py` for `--policy my_agent:act`), where
         # it exists on this node; appended, so it never shadows this node's packages.
         sys.path.extend(p for p in search_path if p not in sys.path and os.path.isdir(p))
-        self._runner = EpisodeRunner(policy, max_steps)
+        self._runner = EpisodeRunner(policy, max_steps, contexts)
 
     def run(self, spec: EpisodeSpec) -> EpisodeOutcome:
         return self._runner.run(spec)
@@ -51,8 +53,9 @@ class RayBackend:
     """Runs the episodes over `workers` Ray actors, on a cluster at `address` or locally."""
 
     def __init__(self, policy: PolicyConfig, max_steps: int, workers: int,
-                 address: str | None = None, max_retries: int = 3):
+                 address: str | None = None, max_retries: int = 3, contexts: int = 1):
         self.policy, self.max_steps, self.workers = policy, max_steps, workers
+        self.contexts = contexts
         self.address, self.max_retries = address, max_retries
         self.replacements = 0  # actors started to replace lost ones (for tests and logs)
 
@@ -111,7 +114,9 @@ class RayBackend:
                 ray.kill(actor, no_restart=True)
 
     def _start(self) -> Any:
-        return RolloutWorker.remote(self.policy, self.max_steps, list(sys.path))  # type: ignore[attr-defined]
+        # A threaded actor with one thread per lane of its runner (`--contexts`).
+        options = RolloutWorker.options(max_concurrency=self.contexts)  # type: ignore[attr-defined]
+        return options.remote(self.policy, self.max_steps, list(sys.path), self.contexts)
 
     def _feed(self, actors: list[Any], pending: list[EpisodeSpec],
               in_flight: dict[Any, tuple[Any, EpisodeSpec]]) -> None:
@@ -122,7 +127,7 @@ class RayBackend:
                 load[id(actor)] += 1
         while pending:
             actor = min(actors, key=lambda a: load[id(a)])
-            if load[id(actor)] >= IN_FLIGHT_PER_WORKER:
+            if load[id(actor)] >= IN_FLIGHT_PER_WORKER * self.contexts:
                 return
             spec = pending.pop()
             in_flight[actor.run.remote(spec)] = (actor, spec)

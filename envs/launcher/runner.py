@@ -1,37 +1,50 @@
 """One episode from reset to verdict: the unit every backend runs (processes, Ray actors).
 
-`EpisodeRunner` keeps one env per env id and one policy for the life of its worker (no
-relaunch per reset) and turns an `EpisodeSpec` into an `EpisodeOutcome`: a JSON-ready record
-for `episodes.jsonl` plus the episode's per-step observations as gzip-compressed JSON lines.
-Everything in an outcome is a deterministic function of the spec and the policy, except
-`record["durations"]` (wall-clock seconds, reported and never compared).
+`EpisodeRunner` keeps its envs and policies for the life of its worker (no relaunch per
+reset) and turns an `EpisodeSpec` into an `EpisodeOutcome`: a JSON-ready record for
+`episodes.jsonl`, the episode's per-step observations as gzip-compressed JSON lines and, for
+browser envs, each step's screenshot as the PNG file Chromium encoded. A runner has
+`contexts` lanes (an env per env id and a policy each), so up to that many episodes run at
+once from as many threads: browser envs are then contexts of one Chromium, stepped
+concurrently. Everything in an outcome is a deterministic function of the spec and the
+policy, except `record["durations"]` (wall-clock seconds, reported and never compared).
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import queue
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import gymnasium as gym
 
+from ..heap import settle_heap
 from ..policies import Policy, PolicyConfig, load_policy
 from .plan import EpisodeSpec, safe_name
 
-__all__ = ["EpisodeOutcome", "EpisodeRunner", "PolicyConfig", "StepLog", "run_episode",
-           "STEPS_DIR"]
+__all__ = ["EpisodeOutcome", "EpisodeRunner", "PolicyConfig", "Screenshots", "StepLog",
+           "run_episode", "STEPS_DIR"]
 
 STEPS_DIR = "steps"
+# `json.dumps(x, ensure_ascii=False)`, without building an encoder per call (a step log
+# line is encoded every env step, and that was a measurable part of the launcher's cost).
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass
 class EpisodeOutcome:
-    """A finished episode: its `episodes.jsonl` record and its compressed step log."""
+    """A finished episode: its `episodes.jsonl` record, its compressed step log and, for
+    browser envs, its screenshots (PNG bytes by file name, in the folder `images_dir`)."""
 
     record: dict[str, Any]
     steps_gz: bytes
+    images: dict[str, bytes] = field(default_factory=dict)
+    images_dir: str | None = None
 
     @property
     def episode_id(self) -> str:
@@ -46,16 +59,18 @@ class StepLog:
     lines: list[str] = field(default_factory=list)
     _last_page: str | None = None
 
-    def add(self, step: int, observation: dict[str, str], action: str | None = None,
-            reward: float | None = None) -> None:
+    def add(self, step: int, observation: dict[str, Any], action: str | None = None,
+            reward: float | None = None, screenshot: str | None = None) -> None:
         entry: dict[str, Any] = {"step": step}
         if action is not None:
             entry["action"], entry["reward"] = action, reward
         entry["url"] = observation["url"]
         entry["last_action_error"] = observation["last_action_error"]
+        if screenshot is not None:
+            entry["screenshot"] = screenshot
         if observation["page"] != self._last_page:
             entry["page"] = self._last_page = observation["page"]
-        self.lines.append(json.dumps(entry, ensure_ascii=False))
+        self.lines.append(_ENCODE(entry))
 
     def compress(self) -> bytes:
         """gzip with mtime 0, so the same steps give the same bytes."""
@@ -63,28 +78,76 @@ class StepLog:
         return gzip.compress(text.encode("utf-8"), mtime=0)
 
 
-class EpisodeRunner:
-    """Runs episodes for one worker: one env per env id, one policy, reused across episodes."""
+@dataclass
+class Screenshots:
+    """An episode's screenshots as Chromium encoded them, one PNG file per step in `folder`
+    (relative to the run directory); a step that shows the same image as the step before
+    refers to that step's file rather than storing a copy."""
 
-    def __init__(self, policy: PolicyConfig, max_steps: int):
+    folder: str
+    source: Callable[[], bytes]
+    files: dict[str, bytes] = field(default_factory=dict)
+    _last: tuple[bytes, str] | None = None
+
+    def take(self, step: int) -> str:
+        """Keep the env's current screenshot as step `step`'s; returns the path to log."""
+        png = self.source()
+        if self._last is not None and self._last[0] == png:
+            return self._last[1]
+        name = f"{step:04d}.png"
+        self.files[name] = png
+        self._last = (png, f"{self.folder}/{name}")
+        return self._last[1]
+
+
+class EpisodeRunner:
+    """Runs episodes for one worker: `contexts` lanes, each with one env per env id and its
+    own policy, reused across episodes. `run` may be called from up to `contexts` threads at
+    once; each call takes a free lane, so a policy only ever sees its own env."""
+
+    def __init__(self, policy: PolicyConfig, max_steps: int, contexts: int = 1):
         import webtwin.envs  # noqa: F401  (registers the ids in this process)
 
-        self.policy_config, self.max_steps = policy, max_steps
-        self.policy: Policy = load_policy(policy)
-        self._envs: dict[str, gym.Env[Any, Any]] = {}
-
-    def env(self, env_id: str) -> gym.Env[Any, Any]:
-        if env_id not in self._envs:
-            self._envs[env_id] = gym.make(env_id, max_episode_steps=self.max_steps)
-        return self._envs[env_id]
+        if contexts < 1:
+            raise ValueError(f"contexts must be at least 1, got {contexts}")
+        self.policy_config, self.max_steps, self.contexts = policy, max_steps, contexts
+        self._lanes = [_Lane(load_policy(policy)) for _ in range(contexts)]
+        self._free: queue.SimpleQueue[_Lane] = queue.SimpleQueue()
+        for lane in self._lanes:
+            self._free.put(lane)
+        self._making = threading.Lock()  # envs are made one at a time (first use only)
 
     def run(self, spec: EpisodeSpec) -> EpisodeOutcome:
-        return run_episode(self.env(spec.env_id), self.policy, spec)
+        lane = self._free.get()
+        try:
+            outcome = run_episode(self._env(lane, spec.env_id), lane.policy, spec)
+        finally:
+            self._free.put(lane)
+        settle_heap()  # after the first episode the worker's long-lived caches exist
+        return outcome
 
     def close(self) -> None:
-        for env in self._envs.values():
+        for lane in self._lanes:
+            lane.close()
+
+    def _env(self, lane: _Lane, env_id: str) -> gym.Env[Any, Any]:
+        if env_id not in lane.envs:
+            with self._making:
+                lane.envs[env_id] = gym.make(env_id, max_episode_steps=self.max_steps)
+        return lane.envs[env_id]
+
+
+@dataclass
+class _Lane:
+    """What one concurrent episode owns: a policy and one env per env id."""
+
+    policy: Policy
+    envs: dict[str, gym.Env[Any, Any]] = field(default_factory=dict)
+
+    def close(self) -> None:
+        for env in self.envs.values():
             env.close()
-        self._envs.clear()
+        self.envs.clear()
         close = getattr(self.policy, "close", None)
         if close is not None:
             close()
@@ -94,23 +157,37 @@ def run_episode(env: gym.Env[Any, Any], policy: Policy, spec: EpisodeSpec) -> Ep
     """Reset `env` to the spec's world and task, let `policy` act until the episode ends."""
     clock = _Clock()
     options = {"task": spec.task} if spec.task else None
-    with clock.measure("reset"):
-        observation, info = env.reset(seed=spec.seed, options=options)
-        policy.begin(env, spec.seed)
+    observation, info = env.reset(seed=spec.seed, options=options)
+    policy.begin(env, spec.seed)
+    clock.lap("reset")
     record = _start_record(spec, observation, info)
+    shots = _screenshots(env, spec)
     log = StepLog()
-    log.add(0, observation)
+    log.add(0, observation, screenshot=shots.take(0) if shots else None)
     terminated = truncated = False
     while not (terminated or truncated):
-        with clock.measure("policy"):
-            action = policy.act(observation, info)
-        with clock.measure("env"):
-            observation, reward, terminated, truncated, info = env.step(action)
+        clock.start()
+        action = policy.act(observation, info)
+        clock.lap("policy")
+        observation, reward, terminated, truncated, info = env.step(action)
+        clock.lap("env")
         _append_step(record, action, float(reward), observation["last_action_error"])
-        log.add(record["steps"], observation, action, float(reward))
+        log.add(record["steps"], observation, action, float(reward),
+                shots.take(record["steps"]) if shots else None)
     _finish_record(record, policy, info, terminated, truncated)
     record["durations"] = clock.totals()
-    return EpisodeOutcome(record, log.compress())
+    if shots is None:
+        return EpisodeOutcome(record, log.compress())
+    return EpisodeOutcome(record, log.compress(), shots.files, shots.folder)
+
+
+def _screenshots(env: gym.Env[Any, Any], spec: EpisodeSpec) -> Screenshots | None:
+    """Where the episode's screenshots go, if the env has any (browser mode: its
+    `screenshot_png()` gives the PNG bytes Chromium produced)."""
+    source: Callable[[], bytes] | None = getattr(env.unwrapped, "screenshot_png", None)
+    if source is None:
+        return None
+    return Screenshots(f"{STEPS_DIR}/{safe_name(spec.episode_id)}", source)
 
 
 def _start_record(spec: EpisodeSpec, observation: dict[str, str], info: dict[str, Any]
@@ -140,27 +217,22 @@ def _finish_record(record: dict[str, Any], policy: Policy, info: dict[str, Any],
 
 
 class _Clock:
-    """Wall-clock seconds per phase, for reporting only (never in compared results)."""
+    """Wall-clock seconds per phase, for reporting only (never in compared results). Laps,
+    not context managers: this runs twice per env step, and text-mode steps are cheap."""
 
     def __init__(self) -> None:
-        self._started = time.perf_counter()  # allow-nondeterminism: reported duration
+        self._started = self._last = time.perf_counter()  # allow-nondeterminism: reported
         self._totals: dict[str, float] = {"reset": 0.0, "policy": 0.0, "env": 0.0}
 
-    def measure(self, phase: str) -> _Phase:
-        return _Phase(self._totals, phase)
+    def start(self) -> None:
+        self._last = time.perf_counter()  # allow-nondeterminism: reported duration
+
+    def lap(self, phase: str) -> None:
+        """Add the time since `start` (or the last lap) to `phase`."""
+        now = time.perf_counter()  # allow-nondeterminism: reported duration
+        self._totals[phase] += now - self._last
+        self._last = now
 
     def totals(self) -> dict[str, float]:
         total = time.perf_counter() - self._started  # allow-nondeterminism: reported duration
         return {**{k: round(v, 6) for k, v in self._totals.items()}, "total": round(total, 6)}
-
-
-class _Phase:
-    def __init__(self, totals: dict[str, float], phase: str):
-        self._totals, self._phase, self._start = totals, phase, 0.0
-
-    def __enter__(self) -> None:
-        self._start = time.perf_counter()  # allow-nondeterminism: reported duration
-
-    def __exit__(self, *exc: object) -> None:
-        elapsed = time.perf_counter() - self._start  # allow-nondeterminism: reported duration
-        self._totals[self._phase] += elapsed

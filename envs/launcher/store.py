@@ -3,10 +3,15 @@
 Layout of `--out DIR`:
 - `run.json`: the command's parameters that define the episodes (checked on `--resume`);
 - `episodes.jsonl`: one JSON record per finished episode, appended, flushed and fsynced
-  when the episode ends — the commit point; a torn last line (a crash mid-write) is dropped
-  on resume and its episode runs again;
+  after its files — the commit point (`CommitQueue` commits on a thread of its own, the
+  records that finished meanwhile with one fsync); a torn last line (a crash mid-write) is
+  dropped on resume and its episode runs again;
 - `steps/<episode>.jsonl.gz`: the episode's per-step observations, written (and fsynced)
   before its record, so a committed record always has its steps;
+- `steps/<episode>/NNNN.png` (browser envs): the episode's screenshots, written to a
+  temporary folder that is renamed into place before the steps file, so a committed record
+  always has all of them (a crash leaves at most a folder of an uncommitted episode, which
+  its rerun replaces);
 - `summary.json`: the summary, rewritten at the end of every run;
 - `.lock`: held (flock) while a run writes, so two runs never share a directory.
 """
@@ -15,20 +20,22 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from .errors import RolloutError
 from .runner import STEPS_DIR, EpisodeOutcome
 
-__all__ = ["RunStore", "RunStoreError", "read_episodes", "RESUME_IGNORED"]
+__all__ = ["CommitQueue", "RunStore", "RunStoreError", "read_episodes", "RESUME_IGNORED"]
 
 EPISODES, RUN, SUMMARY, LOCK = "episodes.jsonl", "run.json", "summary.json", ".lock"
 OURS = (EPISODES, RUN, SUMMARY, STEPS_DIR)
-RESUME_IGNORED = frozenset({"episodes", "num_envs", "backend", "address", "base_url", "timeout",
-                            "retries"})
+RESUME_IGNORED = frozenset({"episodes", "num_envs", "contexts", "backend", "address", "base_url",
+                            "timeout", "retries"})
 """Parameters a resumed run may change: how many episodes and how (and where) they are run."""
 
 
@@ -58,15 +65,25 @@ class RunStore:
         _fsync_dir(out)
 
     def commit(self, outcome: EpisodeOutcome) -> None:
-        """Store a finished episode durably: steps file first, then its record line."""
-        if outcome.episode_id in self.finished:
-            raise RunStoreError(f"episode {outcome.episode_id!r} is already in {EPISODES}")
-        _write_atomic(self.out / outcome.record["steps_file"], outcome.steps_gz)
-        line = json.dumps(outcome.record, ensure_ascii=False, sort_keys=True) + "\n"
-        self._log.write(line.encode("utf-8"))
+        """Store a finished episode durably: screenshots, steps file, then its record line."""
+        self.commit_many([outcome])
+
+    def commit_many(self, outcomes: Sequence[EpisodeOutcome]) -> None:
+        """Store finished episodes durably: each one's screenshots and steps file, then their
+        record lines with one fsync (a group commit)."""
+        lines = []
+        for outcome in outcomes:
+            if outcome.episode_id in self.finished:
+                raise RunStoreError(f"episode {outcome.episode_id!r} is already in {EPISODES}")
+            if outcome.images_dir is not None:
+                _write_folder_atomic(self.out / outcome.images_dir, outcome.images)
+            _write_atomic(self.out / outcome.record["steps_file"], outcome.steps_gz)
+            lines.append(json.dumps(outcome.record, ensure_ascii=False, sort_keys=True) + "\n")
+        self._log.write("".join(lines).encode("utf-8"))
         self._log.flush()
         os.fsync(self._log.fileno())
-        self.finished[outcome.episode_id] = outcome.record
+        for outcome in outcomes:
+            self.finished[outcome.episode_id] = outcome.record
 
     def records(self, ids: Iterable[str]) -> list[dict[str, Any]]:
         """The finished records among `ids`, in that order."""
@@ -79,6 +96,49 @@ class RunStore:
     def close(self) -> None:
         self._log.close()
         self._lock.close()
+
+
+class CommitQueue:
+    """Commits finished episodes to a store on a thread of its own, in the order given, so
+    the next episodes run while the disk syncs (the fsyncs of a short episode can take longer
+    than the episode). At most `depth` episodes wait: like the ones still running, a crash
+    loses them and `--resume` runs them again. A failed commit is raised by the next `put`
+    or by `close`."""
+
+    def __init__(self, store: RunStore, depth: int = 8):
+        self.store = store
+        self._waiting: queue.Queue[EpisodeOutcome | None] = queue.Queue(depth)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="webtwin-commit", daemon=True)
+        self._thread.start()
+
+    def put(self, outcome: EpisodeOutcome) -> None:
+        self._raise()
+        self._waiting.put(outcome)
+
+    def close(self) -> None:
+        """Commit everything put so far, then stop; raises a commit's error."""
+        self._waiting.put(None)
+        self._thread.join()
+        self._raise()
+
+    def _work(self) -> None:
+        stopping = False
+        while not stopping:
+            batch = [self._waiting.get()]
+            while not self._waiting.empty():  # whatever else is waiting: one log fsync
+                batch.append(self._waiting.get())
+            stopping = batch[-1] is None
+            outcomes = [outcome for outcome in batch if outcome is not None]
+            if outcomes and self._error is None:  # after a failure, only drain
+                try:
+                    self.store.commit_many(outcomes)
+                except BaseException as error:  # noqa: BLE001  (raised in the caller)
+                    self._error = error
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
 
 
 def read_episodes(path: Path, repair: bool = False) -> dict[str, dict[str, Any]]:
@@ -149,6 +209,24 @@ def _write_atomic(path: Path, data: bytes) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
+
+
+def _write_folder_atomic(folder: Path, files: dict[str, bytes]) -> None:
+    """Write `files` into a temporary folder, fsync, rename it to `folder` (replacing what a
+    crashed attempt at the same episode left there)."""
+    temporary = folder.with_name(folder.name + ".tmp")
+    for leftover in (temporary, folder):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    temporary.mkdir()
+    for name in sorted(files):
+        with (temporary / name).open("wb") as handle:
+            handle.write(files[name])
+            handle.flush()
+            os.fsync(handle.fileno())
+    _fsync_dir(temporary)
+    os.replace(temporary, folder)
+    _fsync_dir(folder.parent)
 
 
 def _fsync_dir(path: Path) -> None:

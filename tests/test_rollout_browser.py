@@ -1,0 +1,133 @@
+"""`webtwin rollout` over browser envs: screenshots as PNG files committed with their episode,
+concurrent contexts giving the same episodes as one at a time, resume after a kill."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rollout_policies import GATE_ENV
+
+from webtwin.envs.cli import main
+from webtwin.envs.png import decode_png
+from webtwin.envs.rollout import plan_episodes
+
+pytestmark = pytest.mark.browser
+
+ENVS = ["webtwin/mail-browser-v0", "webtwin/shop-browser-v0"]
+EPISODES = 4
+TESTS = Path(__file__).resolve().parent
+
+
+def command(out: Path, *extra: str) -> list[str]:
+    envs = [arg for env_id in ENVS for arg in ("--env", env_id)]
+    return ["rollout", *envs, "--episodes", str(EPISODES), "--num-envs", "1",
+            "--max-steps", "30", "--out", str(out), *extra]
+
+
+def records(out: Path) -> dict[str, dict[str, Any]]:
+    """Records by id, without their wall-clock durations."""
+    lines = (out / "episodes.jsonl").read_text().splitlines()
+    return {r["id"]: {k: v for k, v in r.items() if k != "durations"}
+            for r in map(json.loads, lines)}
+
+
+def step_lines(out: Path, record: dict[str, Any]) -> list[dict[str, Any]]:
+    text = gzip.decompress((out / record["steps_file"]).read_bytes()).decode()
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def pngs(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.png"))}
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The oracle over two browser sites, one episode at a time, in this process."""
+    out = tmp_path_factory.mktemp("browser") / "first"
+    assert main(command(out)) == 0
+    return out
+
+
+def test_oracle_succeeds_and_every_step_has_its_screenshot(first: Path) -> None:
+    done = records(first)
+    assert sorted(done) == sorted(s.episode_id for s in plan_episodes(ENVS, EPISODES))
+    assert all(record["success"] for record in done.values())
+    for record in done.values():
+        lines = step_lines(first, record)
+        assert [line["step"] for line in lines] == list(range(record["steps"] + 1))
+        folder = record["steps_file"].removesuffix(".jsonl.gz")
+        assert lines[0]["screenshot"] == f"{folder}/0000.png"
+        for line in lines:
+            assert line["screenshot"].startswith(folder + "/")
+            image = decode_png((first / line["screenshot"]).read_bytes())
+            assert image.shape == (720, 1280, 3)
+    assert not list(first.rglob("*.tmp"))
+
+
+def test_same_command_and_concurrent_contexts_give_the_same_episodes(
+        first: Path, tmp_path: Path) -> None:
+    assert main(command(tmp_path / "again")) == 0
+    assert main(command(tmp_path / "contexts", "--contexts", "2")) == 0
+    for out in (tmp_path / "again", tmp_path / "contexts"):
+        assert records(out) == records(first)
+        assert pngs(out) == pngs(first)
+
+
+def test_contexts_are_for_browser_envs(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                       ) -> None:
+    assert main(["rollout", "--env", "webtwin/mail-text-v0", "--contexts", "2",
+                 "--out", str(tmp_path)]) == 2
+    assert "--contexts > 1 needs browser env ids" in capsys.readouterr().err
+
+
+def complete_lines(path: Path) -> list[bytes]:
+    data = path.read_bytes() if path.exists() else b""
+    return data[: data.rfind(b"\n") + 1].splitlines()
+
+
+def start_and_kill(out: Path) -> list[bytes]:
+    """Run the gated oracle in a subprocess (its own session) and SIGKILL it once two
+    episodes are written; the policy holds the third in flight until then."""
+    env = {**os.environ, GATE_ENV: str(out.parent / "gate-never-opened"),
+           "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "webtwin.envs.cli",
+         *command(out, "--policy", "rollout_policies:GatedOracle")],
+        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while len(complete_lines(out / "episodes.jsonl")) < 2:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            assert time.monotonic() < deadline, "no episode written in 120 s"
+            time.sleep(0.05)  # polling a file another process writes
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        if process.stderr:
+            process.stderr.close()
+    return complete_lines(out / "episodes.jsonl")
+
+
+def test_killed_browser_run_resumes_with_every_episode_once(
+        first: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "killed"
+    before = start_and_kill(out)
+    assert 2 <= len(before) < EPISODES
+    monkeypatch.delenv(GATE_ENV, raising=False)
+    resumed = command(out, "--policy", "rollout_policies:GatedOracle", "--resume")
+    assert main(resumed) == 0
+    after = complete_lines(out / "episodes.jsonl")
+    assert after[: len(before)] == before
+    ids = [json.loads(line)["id"] for line in after]
+    assert len(ids) == len(set(ids)) == EPISODES
+    assert records(out) == records(first)
+    assert pngs(out) == pngs(first)
