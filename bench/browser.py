@@ -9,7 +9,8 @@ serve the same worlds from the same server and replay the same oracle episodes o
 tasks (links, forms, checkboxes, drop-downs), so only the browser handling differs.
 
 Measured: reset and step (with screenshot) latency, median and p95; env-steps/s with 1, 4 and
-16 envs at once (ours: one browser, N contexts; baseline: N browsers); memory per extra env
+16 envs at once (ours: one browser, N contexts; baseline: N browsers), with ours' CPU time per
+env-step summed over this process and all its children; memory per extra env
 as the growth of PSS summed over this process and all its children (/proc/<pid>/smaps_rollup;
 summed RSS would count shared pages N times). Run with `make bench-browser`; writes
 `bench/results/browser.json` and prints the Markdown table of the README. Wall-clock timing
@@ -64,6 +65,19 @@ def tree_pss_mib() -> float:
             continue
         total += next((int(line.split()[1]) for line in lines if line.startswith("Pss:")), 0)
     return total / 1024
+
+
+def tree_cpu_ms() -> float:
+    """CPU time (user + system) so far of this process and every descendant, with the
+    children each has reaped (Chromium's exited renderers), in ms."""
+    total = 0
+    for pid in [os.getpid(), *_descendants(os.getpid())]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def _descendants(pid: int) -> list[int]:
@@ -150,7 +164,7 @@ def _drive(envs: WebtwinBrowserVectorEnv, seconds: float) -> dict[str, float]:
     envs.reset(seed=[next(pool) for _ in range(n)])
     plans = [env.oracle() for env in envs.envs]
     position = [0] * n
-    performed, started = 0, time.perf_counter()
+    performed, started, cpu = 0, time.perf_counter(), tree_cpu_ms()
     while time.perf_counter() - started < seconds:
         batch = [plan[min(position[i], len(plan) - 1)] for i, plan in enumerate(plans)]
         _, _, terminated, truncated, _ = envs.step(batch)
@@ -161,8 +175,9 @@ def _drive(envs: WebtwinBrowserVectorEnv, seconds: float) -> dict[str, float]:
             envs.reset(seed=[next(pool) for _ in range(n)], options={"reset_mask": done})
             for i in np.flatnonzero(done):
                 plans[i], position[i] = envs.envs[i].oracle(), 0
-    elapsed = time.perf_counter() - started
-    return {"envs": n, "steps_per_s": performed / elapsed, "steps": performed}
+    elapsed, cpu = time.perf_counter() - started, tree_cpu_ms() - cpu
+    return {"envs": n, "steps_per_s": performed / elapsed, "steps": performed,
+            "cpu_ms_per_step": cpu / max(performed, 1)}
 
 
 def memory_ours(counts: list[int]) -> dict[str, Any]:
@@ -334,6 +349,9 @@ def table(results: dict[str, Any]) -> str:
         lines.append(row(f"env-steps/s, {count} env{'s' if count > 1 else ''}",
                          lambda r, i=i: r["throughput"][i]["steps_per_s"], "",
                          "≥ 40" if count > 1 else ""))
+    counts = " / ".join(str(count) for count in results["concurrency"])
+    cpu = " / ".join(f"{run['cpu_ms_per_step']:.0f}" for run in ours["throughput"])
+    lines.append(f"| CPU per env-step, all processes, {counts} envs | {cpu} ms | | |")
     lines.append(row("memory per extra env (PSS)",
                      lambda r: r["memory"]["mib_per_extra_env"], "MiB", "< 80 MB"))
     return "\n".join(lines)

@@ -9,7 +9,7 @@ import json
 
 __all__ = ["CLOCK_SCRIPT", "DETERMINISM_CSS", "ELEMENT_CLICK", "FILL", "FOCUS", "FOCUSED",
            "FORGET_FIELDS", "HIT_TEST", "INIT_SCRIPT", "IS_CHECKED", "OBSERVE", "POINT_AT",
-           "SELECT", "SET_TIME", "VIEW_STATE", "RESTORE_VIEW",
+           "SELECT", "VIEW_STATE", "RESTORE_VIEW",
            "clock_script"]
 
 # Animations, transitions, smooth scrolling and the blinking caret would make two screenshots
@@ -42,12 +42,12 @@ _CLOCK = "globalThis.__pwClock && globalThis.__pwClock.controller.setFixedTime"
 
 
 def clock_script(now_ms: int) -> str:
-    """Run in every new document after Playwright's clock script: the world's time now."""
+    """Run in the page now and in every new document after Playwright's clock script: the
+    world's time now."""
     return f"{_CLOCK}({int(now_ms)});"
 
 
 CLOCK_SCRIPT = clock_script(0)
-SET_TIME = f"(now) => {{ {_CLOCK}(now); }}"
 
 # The live page as the text renderer needs it: the DOM serialised, the form controls whose
 # value differs from the page's default (what the agent changed) and every textarea (the

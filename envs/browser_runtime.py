@@ -29,7 +29,7 @@ from .server import InProcessServer, shared_server
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Playwright
 
-__all__ = ["BrowserRuntime", "BrowserUnavailable", "CHROMIUM_ARGS", "PageGate",
+__all__ = ["BrowserRuntime", "BrowserUnavailable", "CHROMIUM_ARGS", "DISABLED_FEATURES", "PageGate",
            "browser_runtime", "chromium_executable"]
 
 T = TypeVar("T")
@@ -55,6 +55,25 @@ CHROMIUM_ARGS = (
     # Every image loads with its page (before `load`), so a settled page has no request in
     # flight and no picture that appears later.
     "--blink-settings=lazyLoadEnabled=false",
+)
+# Chromium reads only the last `--disable-features`, so this repeats the features Playwright
+# 1.65 disables (its own switch comes first) and adds two a worker is better without:
+# - the omnibox popup, a WebUI page with a renderer of its own per window that redraws on
+#   every page load (~20 ms of CPU per load, and one renderer process per env fewer);
+# - the spare renderer: Chromium keeps one warm process for the context that navigated last,
+#   so with several contexts nearly every page load killed one and started another (a process
+#   start is ~50 ms of CPU); a context's own renderer serves all its same-site pages anyway.
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
+    "PreconnectToSearch",
+)
+DISABLED_FEATURES = (
+    *PLAYWRIGHT_DISABLED_FEATURES,
+    "WebUIOmniboxPopup", "WebUIOmniboxAimPopup", "WebUIOmniboxFullPopup", "PreloadTopChromeWebUI",
+    "SpareRendererForSitePerProcess",
 )
 CONTROL_PREFIX = b"/__control__"
 
@@ -188,7 +207,8 @@ class BrowserRuntime:
         assert self._playwright is not None
         if self._browser is not None:
             await _quietly(self._browser.close())
-        args = [*CHROMIUM_ARGS, f"--host-resolver-rules={host_rules(self.server.hosts, self.port)}"]
+        args = [*CHROMIUM_ARGS, f"--disable-features={','.join(DISABLED_FEATURES)}",
+                f"--host-resolver-rules={host_rules(self.server.hosts, self.port)}"]
         try:
             self._browser = await self._playwright.chromium.launch(
                 executable_path=self.executable, args=args, headless=True,

@@ -25,8 +25,10 @@ class PngError(ValueError):
 def decode_png(data: bytes) -> np.ndarray:
     """An (height, width, 3) uint8 array of the image's RGB values."""
     width, height, channels, compressed = _chunks(data)
-    raw = np.frombuffer(zlib.decompress(compressed), dtype=np.uint8)
     stride = width * channels
+    # Sized up front: zlib need not grow (and copy) its output buffer as it inflates.
+    raw = np.frombuffer(zlib.decompress(compressed, bufsize=height * (stride + 1)),
+                        dtype=np.uint8)
     if raw.size != height * (stride + 1):
         raise PngError(f"image data has {raw.size} bytes, expected {height * (stride + 1)}")
     rows = raw.reshape(height, stride + 1)

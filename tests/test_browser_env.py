@@ -17,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 import webtwin.envs
 from webtwin.envs import WebtwinTextEnv
 from webtwin.envs.browser_env import WebtwinBrowserEnv
-from webtwin.envs.browser_runtime import browser_runtime
+from webtwin.envs.browser_runtime import _descendants, browser_runtime
 from webtwin.simulators.core import actions
 
 pytestmark = pytest.mark.browser
@@ -44,6 +44,20 @@ def _page(env: WebtwinBrowserEnv, script: str, arg: Any = None) -> Any:
     tab = env._tab
     assert tab is not None and tab.page is not None
     return env.runtime.run(tab.page.evaluate(script, arg))
+
+
+def _renderer_pids() -> set[int]:
+    """Chromium's renderer processes under this process (Chromium rewrites their command
+    lines into one string, so search it)."""
+    found = set()
+    for pid in _descendants(os.getpid()):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                if b"--type=renderer" in handle.read():
+                    found.add(pid)
+        except OSError:
+            continue
+    return found
 
 
 def _centre(env: WebtwinBrowserEnv, bid: str) -> tuple[float, float]:
@@ -324,6 +338,7 @@ def test_vector_env_steps_contexts_of_one_browser_concurrently() -> None:
         assert observations["screenshot"].shape == (3, 720, 1280, 3)
         assert envs.observation_space.contains(observations)
         plans = envs.unwrapped.oracles()  # type: ignore[attr-defined]
+        renderers = _renderer_pids()
         rewards = [0.0] * 3
         for t in range(max(map(len, plans))):
             step = envs.step([plan[t] if t < len(plan) else "noop()" for plan in plans])
@@ -331,6 +346,8 @@ def test_vector_env_steps_contexts_of_one_browser_concurrently() -> None:
                 if t == len(plans[i]) - 1:
                     rewards[i] = float(step[1][i])
         assert rewards == [1.0, 1.0, 1.0]
+        # Page loads reuse each context's renderer: no process is started or ended per step.
+        assert _renderer_pids() == renderers
         assert len({id(e._tab.page) for e in envs.unwrapped.envs}) == 3  # type: ignore[attr-defined]
         assert browser_runtime().browser_pid() is not None
     finally:
