@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import statistics
 import time  # allow-nondeterminism: benchmarks measure wall time
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from procfs import machine, tree_cpu_ms, tree_pss_mib  # bench/ is on the path
 
 from webtwin.envs import list_tasks
 from webtwin.envs.actions import parse_action
@@ -45,53 +45,6 @@ RESULTS = Path(__file__).parent / "results"
 SITE_SET = "mail"
 FREE = ("stop", "send_msg_to_user")  # actions that never reach the page
 TARGETS = {"reset_ms": 150, "step_median_ms": 120, "steps_per_s": 40, "mib_per_extra_env": 80}
-
-
-def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo
-                  if line.startswith("model name")), platform.processor())
-    cores = sum(line.startswith("processor") for line in cpuinfo)
-    return f"{model}, {cores} cores, Python {platform.python_version()}"
-
-
-def tree_pss_mib() -> float:
-    """PSS of this process and every descendant (server thread, Playwright driver, Chromium)."""
-    total = 0
-    for pid in [os.getpid(), *_descendants(os.getpid())]:
-        try:
-            lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
-        except OSError:
-            continue
-        total += next((int(line.split()[1]) for line in lines if line.startswith("Pss:")), 0)
-    return total / 1024
-
-
-def tree_cpu_ms() -> float:
-    """CPU time (user + system) so far of this process and every descendant, with the
-    children each has reaped (Chromium's exited renderers), in ms."""
-    total = 0
-    for pid in [os.getpid(), *_descendants(os.getpid())]:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
-    return total * 1000 / os.sysconf("SC_CLK_TCK")
-
-
-def _descendants(pid: int) -> list[int]:
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
-                children = [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            found.extend(children)
-            pending.extend(children)
-    return found
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -124,6 +77,8 @@ def warm_templates(runtime: BrowserRuntime) -> None:
 
 
 # -- ours -------------------------------------------------------------------------------------
+
+
 def latency_ours(count: int) -> dict[str, Any]:
     env = WebtwinBrowserEnv(SITE_SET, max_steps=80)
     env.reset(seed=1)  # warm: browser, context, page, template cache
@@ -199,6 +154,8 @@ def _per_extra(rows: list[dict[str, float]]) -> dict[str, Any]:
 
 
 # -- baseline: BrowserGym-style relaunch on reset ---------------------------------------------
+
+
 class RelaunchEnv:
     """The baseline: a browser of its own, launched again on every reset."""
 
@@ -331,6 +288,8 @@ def memory_baseline(runtime: BrowserRuntime, counts: list[int]) -> dict[str, Any
 
 
 # -- report -----------------------------------------------------------------------------------
+
+
 def table(results: dict[str, Any]) -> str:
     ours, base = results["ours"], results["relaunch"]
 

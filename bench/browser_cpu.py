@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from procfs import CLOCK_TICKS, descendants, stat_ticks  # bench/ is on the path
 
 from webtwin.envs import browser_runtime as runtime_module
 from webtwin.envs.browser_runtime import browser_runtime
@@ -41,30 +42,7 @@ from webtwin.envs.browser_vector import WebtwinBrowserVectorEnv
 SITE_SET = "mail"
 FREE = ("stop", "send_msg_to_user")  # actions that never reach the page
 POOL = list(range(100, 140))
-TICK = os.sysconf("SC_CLK_TCK")
 SAMPLE_S = 0.5
-
-
-def _stat_ticks(path: str) -> int | None:
-    try:
-        fields = Path(path).read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-
-
-def _descendants(pid: int) -> list[int]:
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
-                children = [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            found.extend(children)
-            pending.extend(children)
-    return found
 
 
 def classify(pid: int) -> str:
@@ -103,15 +81,15 @@ class CpuSampler:
         self._thread = threading.Thread(target=self._run, daemon=True, name="cpu-sampler")
 
     def sample(self) -> None:
-        for pid in _descendants(self.me):
-            ticks = _stat_ticks(f"/proc/{pid}/stat")
+        for pid in descendants(self.me):
+            ticks = stat_ticks(pid)
             if ticks is None:
                 continue
             if pid not in self.kinds:
                 self.kinds[pid] = classify(pid)
             self.ticks[pid] = ticks
         for task in os.listdir(f"/proc/{self.me}/task"):
-            ticks = _stat_ticks(f"/proc/{self.me}/task/{task}/stat")
+            ticks = stat_ticks(f"{self.me}/task/{task}")
             if ticks is not None:
                 self.threads[int(task)] = ticks
 
@@ -121,13 +99,13 @@ class CpuSampler:
         totals: dict[str, float] = {}
         for pid, ticks in self.ticks.items():
             kind = self.kinds[pid]
-            totals[kind] = totals.get(kind, 0.0) + ticks * 1000 / TICK
+            totals[kind] = totals.get(kind, 0.0) + ticks * 1000 / CLOCK_TICKS
         roles = _thread_roles()
         if self._thread.native_id is not None:
             roles[self._thread.native_id] = "python (sampler)"
         for tid, ticks in self.threads.items():
             role = roles.get(tid, "python other")
-            totals[role] = totals.get(role, 0.0) + ticks * 1000 / TICK
+            totals[role] = totals.get(role, 0.0) + ticks * 1000 / CLOCK_TICKS
         return totals
 
     def start(self) -> None:

@@ -23,7 +23,6 @@ import argparse
 import io
 import json
 import os
-import platform
 import shutil
 import tempfile
 import threading
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import gymnasium as gym
+from procfs import machine, tree, tree_pss_mib  # bench/ is on the path
 
 import webtwin.envs
 from webtwin.envs.launcher.plan import EpisodeSpec
@@ -53,15 +53,9 @@ def idle(observation: dict[str, Any], info: dict[str, Any]) -> str:
     return actions.noop()
 
 
-def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo
-                  if line.startswith("model name")), platform.processor())
-    cores = sum(line.startswith("processor") for line in cpuinfo)
-    return f"{model}, {cores} cores, Python {platform.python_version()}"
-
-
 # -- (a) launcher overhead -----------------------------------------------------------------
+
+
 def raw_loop(env_id: str, specs: list[EpisodeSpec]) -> int:
     """The same episodes as the launcher's, in a plain loop; returns env-steps."""
     env = gym.make(env_id, max_episode_steps=MAX_STEPS)
@@ -134,6 +128,8 @@ def warm(env_id: str, specs: list[EpisodeSpec]) -> None:
 
 
 # -- (b) browser mode with concurrent contexts ---------------------------------------------
+
+
 class TreeMeter:
     """CPU seconds and peak PSS of this process and its descendants, sampled in a thread
     (a process that exits between two samples keeps its last reading)."""
@@ -163,44 +159,19 @@ class TreeMeter:
 
     def _sample_once(self) -> None:
         self._cpu.update(self._read_cpu())
-        self.peak_pss_mib = max(self.peak_pss_mib, _tree_pss_mib())
+        self.peak_pss_mib = max(self.peak_pss_mib, tree_pss_mib())
 
     @staticmethod
     def _read_cpu() -> dict[int, float]:
         ticks = os.sysconf("SC_CLK_TCK")
         found = {}
-        for pid in _tree():
+        for pid in tree():
             try:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
             found[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
         return found
-
-
-def _tree() -> list[int]:
-    found, pending = [os.getpid()], [os.getpid()]
-    while pending:
-        current = pending.pop()
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
-                children = [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-            found.extend(children)
-            pending.extend(children)
-    return found
-
-
-def _tree_pss_mib() -> float:
-    total = 0
-    for pid in _tree():
-        try:
-            lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
-        except OSError:
-            continue
-        total += next((int(line.split()[1]) for line in lines if line.startswith("Pss:")), 0)
-    return total / 1024
 
 
 def browser(contexts: int, scratch: Path) -> dict[str, Any]:
@@ -216,6 +187,8 @@ def browser(contexts: int, scratch: Path) -> dict[str, Any]:
 
 
 # -- report ---------------------------------------------------------------------------------
+
+
 def tables(results: dict[str, Any]) -> str:
     lines = ["| text env, noop() x 30 steps | raw env-steps/s | through the launcher | "
              "overhead (wall) | overhead (CPU) |", "|---|---|---|---|---|"]

@@ -10,12 +10,13 @@ import argparse
 import gc
 import json
 import multiprocessing
-import platform
 import sqlite3
 import statistics
 import time  # allow-nondeterminism: benchmarks measure wall time
 from pathlib import Path
 from typing import Any
+
+from procfs import machine, pss_mib  # bench/ is on the path
 
 from webtwin.envs import WebtwinTextEnv, list_tasks
 from webtwin.simulators import SITES, site_sets
@@ -23,22 +24,6 @@ from webtwin.simulators.core import World
 
 RESULTS = Path(__file__).parent / "results"
 SEEDS = list(range(10))
-
-
-def machine() -> str:
-    model = next((line.split(":", 1)[1].strip() for line in
-                  Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    cores = len([line for line in Path("/proc/cpuinfo").read_text().splitlines()
-                 if line.startswith("processor")])
-    return f"{model}, {cores} cores, Python {platform.python_version()}"
-
-
-def pss_mib() -> float:
-    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def percentile(values: list[float], q: float) -> float:

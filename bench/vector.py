@@ -27,6 +27,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 from gymnasium.vector import AutoresetMode, SyncVectorEnv, VectorEnv
+from procfs import cpu_seconds, pss_mib  # bench/ is on the path
 
 import webtwin.envs  # noqa: F401  (registers the ids)
 from webtwin.envs.vector import WebtwinTextVectorEnv
@@ -35,20 +36,6 @@ from webtwin.envs.vector_multiproc import WebtwinTextMultiprocVectorEnv
 RESULTS = Path(__file__).parent / "results"
 SEEDS = list(range(10))
 MAX_STEPS = 200
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def pss_mib(pid: int | str = "self") -> float:
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_seconds(pid: int | str = "self") -> float:
-    """User + system CPU time of one process (from /proc, so it works for live workers)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 def pids_of(envs: VectorEnv) -> list[int | str]:
