@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rollout_kill import complete_lines, start_and_kill
 from rollout_policies import GATE_ENV
 
 from webtwin.envs.cli import main
@@ -24,7 +20,6 @@ pytestmark = pytest.mark.browser
 
 ENVS = ["webtwin/mail-browser-v0", "webtwin/shop-browser-v0"]
 EPISODES = 4
-TESTS = Path(__file__).resolve().parent
 
 
 def command(out: Path, *extra: str) -> list[str]:
@@ -89,38 +84,10 @@ def test_contexts_are_for_browser_envs(tmp_path: Path, capsys: pytest.CaptureFix
     assert "--contexts > 1 needs browser env ids" in capsys.readouterr().err
 
 
-def complete_lines(path: Path) -> list[bytes]:
-    data = path.read_bytes() if path.exists() else b""
-    return data[: data.rfind(b"\n") + 1].splitlines()
-
-
-def start_and_kill(out: Path) -> list[bytes]:
-    """Run the gated oracle in a subprocess (its own session) and SIGKILL it once two
-    episodes are written; the policy holds the third in flight until then."""
-    env = {**os.environ, GATE_ENV: str(out.parent / "gate-never-opened"),
-           "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "webtwin.envs.cli",
-         *command(out, "--policy", "rollout_policies:GatedOracle")],
-        env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        while len(complete_lines(out / "episodes.jsonl")) < 2:
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            assert time.monotonic() < deadline, "no episode written in 120 s"
-            time.sleep(0.05)  # polling a file another process writes
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        if process.stderr:
-            process.stderr.close()
-    return complete_lines(out / "episodes.jsonl")
-
-
 def test_killed_browser_run_resumes_with_every_episode_once(
         first: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "killed"
-    before = start_and_kill(out)
+    before = start_and_kill(out, command(out, "--policy", "rollout_policies:GatedOracle"))
     assert 2 <= len(before) < EPISODES
     monkeypatch.delenv(GATE_ENV, raising=False)
     resumed = command(out, "--policy", "rollout_policies:GatedOracle", "--resume")
