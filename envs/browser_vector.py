@@ -28,7 +28,7 @@ from gymnasium.vector import AutoresetMode
 from .base_env import DEFAULT_MAX_STEPS, DEFAULT_STEP_SECONDS
 from .browser_env import DEFAULT_VIEWPORT, WebtwinBrowserEnv, browser_observation_space
 from .browser_runtime import BrowserRuntime, browser_runtime
-from .vector import TextVectorEnvBase, batch_config
+from .vector import InProcessVectorEnv, batch_config
 from .vector_worlds import BatchConfig, Info, Observation, StepTuple, WorldBatch
 
 __all__ = ["BrowserWorldBatch", "WebtwinBrowserVectorEnv", "make_browser_vector_env"]
@@ -63,7 +63,7 @@ class BrowserWorldBatch(WorldBatch):
         self._pool.shutdown(wait=True)
 
 
-class WebtwinBrowserVectorEnv(TextVectorEnvBase):
+class WebtwinBrowserVectorEnv(InProcessVectorEnv):
     """`num_envs` browser-mode worlds in this process, one context each, stepped concurrently.
 
     ## Description
@@ -105,23 +105,6 @@ class WebtwinBrowserVectorEnv(TextVectorEnvBase):
     @property
     def envs(self) -> list[WebtwinBrowserEnv]:
         return self.batch.envs  # type: ignore[return-value]
-
-    def close_extras(self, **kwargs: Any) -> None:
-        self.batch.close()
-
-    def _reset_batch(self, seeds: list[int | None], options: dict[str, Any] | None,
-                     mask: list[bool] | None) -> Any:
-        return self.batch.reset(seeds, options, mask)
-
-    def _step_batch(self, actions: list[str]) -> Any:
-        return self.batch.step(actions)
-
-    def _call_batch(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
-                    ) -> list[Any]:
-        return self.batch.call(name, *args, **kwargs)
-
-    def _set_attr_batch(self, name: str, values: list[Any]) -> None:
-        self.batch.set_attr(name, values)
 
     def _batch(self, observations: list[dict[str, Any]]) -> dict[str, Any]:
         width, height = self.viewport

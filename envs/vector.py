@@ -32,7 +32,8 @@ from .text_env import (
 )
 from .vector_worlds import BatchConfig, ResetResult, StepResult, WorldBatch
 
-__all__ = ["TextVectorEnvBase", "WebtwinTextVectorEnv", "batch_config", "make_text_vector_env"]
+__all__ = ["InProcessVectorEnv", "TextVectorEnvBase", "WebtwinTextVectorEnv", "batch_config",
+           "make_text_vector_env"]
 
 BatchObservation = dict[str, tuple[str, ...]]
 SeedArg = int | Sequence[int | None] | None
@@ -175,7 +176,30 @@ class TextVectorEnvBase(VectorEnv[BatchObservation, tuple[str, ...], np.ndarray]
         return {key: tuple(o.get(key, "") for o in observations) for key in self._keys}
 
 
-class WebtwinTextVectorEnv(TextVectorEnvBase):
+class InProcessVectorEnv(TextVectorEnvBase):
+    """A vector env whose worlds live in this process, in `self.batch` (text or browser)."""
+
+    batch: WorldBatch
+
+    def close_extras(self, **kwargs: Any) -> None:
+        self.batch.close()
+
+    def _reset_batch(self, seeds: list[int | None], options: dict[str, Any] | None,
+                     mask: list[bool] | None) -> ResetResult:
+        return self.batch.reset(seeds, options, mask)
+
+    def _step_batch(self, actions: list[str]) -> StepResult:
+        return self.batch.step(actions)
+
+    def _call_batch(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+                    ) -> list[Any]:
+        return self.batch.call(name, *args, **kwargs)
+
+    def _set_attr_batch(self, name: str, values: list[Any]) -> None:
+        self.batch.set_attr(name, values)
+
+
+class WebtwinTextVectorEnv(InProcessVectorEnv):
     """`num_envs` text-mode worlds stepped in this process, on the process's in-process app.
 
     ## Description
@@ -227,22 +251,6 @@ class WebtwinTextVectorEnv(TextVectorEnvBase):
         """The worlds, for direct access (`envs[i].world`, `envs[i].snapshot()`)."""
         return self.batch.envs
 
-    def close_extras(self, **kwargs: Any) -> None:
-        self.batch.close()
-
-    def _reset_batch(self, seeds: list[int | None], options: dict[str, Any] | None,
-                     mask: list[bool] | None) -> ResetResult:
-        return self.batch.reset(seeds, options, mask)
-
-    def _step_batch(self, actions: list[str]) -> StepResult:
-        return self.batch.step(actions)
-
-    def _call_batch(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
-                    ) -> list[Any]:
-        return self.batch.call(name, *args, **kwargs)
-
-    def _set_attr_batch(self, name: str, values: list[Any]) -> None:
-        self.batch.set_attr(name, values)
 
 
 def make_text_vector_env(num_envs: int = 1, *, num_workers: int = 0, **kwargs: Any
