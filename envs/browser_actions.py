@@ -134,7 +134,7 @@ class ActionRunner:
     # -- element-id actions ---------------------------------------------------------------
     async def _do_click(self, bid: str) -> str:
         node = rules.element(self.view, bid)
-        href = node.attributes.get("href") if node.tag == "a" else None
+        href = node.attrs.get("href") if node.tag == "a" else None
         if href:
             error = rules.unreachable(urljoin(self.view.url, href), self.tab.hosts)
             if error:

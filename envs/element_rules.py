@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from selectolax.lexbor import LexborNode
-
-from .page import Page
+from .page import Element, Page
 
 __all__ = [
     "FILLABLE", "checkbox_error", "element", "fill_error", "is_submit", "kind_of",
@@ -19,57 +17,56 @@ FILLABLE = frozenset({"text", "email", "search", "url", "tel", "password", "numb
                       "datetime-local", "time", "month", "week", ""})
 
 
-def element(page: Page, bid: str) -> LexborNode:
+def element(page: Page, bid: str) -> Element:
     """The element an action names; LookupError (its message for the agent) if unusable."""
     node = page.elements.get(bid)
     if node is None:
         raise LookupError(f'no element with id "{bid}" on this page')
-    if "disabled" in node.attributes:
+    if "disabled" in node.attrs:
         raise LookupError(f'element "{bid}" is disabled')
     return node
 
 
-def kind_of(node: LexborNode) -> str:
-    return (node.attributes.get("type") or "").lower()
+def kind_of(node: Element) -> str:
+    return node.kind
 
 
-def fill_error(node: LexborNode, bid: str, text: str) -> str:
+def fill_error(node: Element, bid: str, text: str) -> str:
     """Why `fill(bid, text)` is refused, or ""."""
     if node.tag == "textarea" or (node.tag == "input" and kind_of(node) in FILLABLE):
-        limit = node.attributes.get("maxlength")
+        limit = node.attrs.get("maxlength")
         if limit and limit.isdigit() and len(text) > int(limit):
             return f'"{bid}" accepts at most {limit} characters; got {len(text)}'
         return ""
     return f'element "{bid}" is a {node.tag}, not a text field; use click or select_option'
 
 
-def option_value(node: LexborNode, bid: str, option: str) -> str:
+def option_value(node: Element, bid: str, option: str) -> str:
     """The value `select_option(bid, option)` chooses (by value or visible text)."""
     if node.tag != "select":
         raise LookupError(f'element "{bid}" is not a drop-down')
-    for candidate in node.css("option"):
-        value = candidate.attributes.get("value")
-        text = " ".join(candidate.text(deep=True).split())
+    for value, raw in node.options:
+        text = " ".join(raw.split())
         if option in {value, text}:
             return value if value is not None else text
-    choices = [" ".join(o.text(deep=True).split()) for o in node.css("option")]
+    choices = [" ".join(raw.split()) for _, raw in node.options]
     raise LookupError(f'"{bid}" has no option {option!r}; options: {choices}')
 
 
-def checkbox_error(node: LexborNode) -> str:
+def checkbox_error(node: Element) -> str:
     """Why the element cannot be checked or unchecked, or ""."""
     if node.tag != "input" or kind_of(node) not in {"checkbox", "radio"}:
-        return f'element "{node.attributes.get("data-bid") or ""}" is not a checkbox'
+        return f'element "{node.bid or ""}" is not a checkbox'
     return ""
 
 
-def uncheck_error(node: LexborNode, bid: str) -> str:
+def uncheck_error(node: Element, bid: str) -> str:
     if kind_of(node) == "radio":
         return f'"{bid}" is a radio button; check another option instead'
     return ""
 
 
-def is_submit(node: LexborNode) -> bool:
+def is_submit(node: Element) -> bool:
     kind = kind_of(node)
     return (node.tag == "button" and kind in {"submit", ""}) or (
         node.tag == "input" and kind in {"submit", "image"})

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from webtwin.simulators.core.lru import LruCache
-
-__all__ = ["FieldValue", "Page", "control_value", "parse_page", "render_text"]
+__all__ = ["Element", "FieldValue", "Form", "Page", "control_value", "parse_page",
+           "render_text"]
 
 FieldValue = str | bool
 Attributes = Mapping[str, str | None]
@@ -30,102 +31,213 @@ HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 TEXT_INPUTS = frozenset({"text", "email", "search", "url", "tel", "password", "number", ""})
 DATE_INPUTS = frozenset({"date", "datetime-local", "time", "month", "week"})
 BUTTON_INPUTS = frozenset({"submit", "button", "reset", "image"})
+CONTROLS = "input, select, textarea, button"
+# What actions read of an element's attributes; a page keeps only these (a world keeps its
+# page's elements for as long as the page is open).
+ACTION_ATTRIBUTES = ("data-bid", "type", "href", "name", "value", "disabled", "checked",
+                     "maxlength", "formaction")
 MAX_NAME = 300
 _SPACE = re.compile(r"\s+")
+# Where a field's current state goes in a page's text. Lexbor turns NUL in a document into
+# U+FFFD and names are JSON-quoted, so the marker never occurs in page content.
+_SLOT = re.compile("\x00([0-9]+)\x00")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Element:
+    """An element as actions need it, kept after the parsed tree is gone: every element with
+    a `data-bid` and every control of a form. Compared by identity (a form's submitter).
+
+    ## Attributes
+    - `tag`, `attrs`: the element's tag and the attributes actions read
+      (`ACTION_ATTRIBUTES`).
+    - `form`: index of its form in `Page.forms`, or -1.
+    - `default`: a control's value as the page gives it (checked state, text, option value).
+    - `options`: a drop-down's options as (value attribute or None, text).
+    """
+
+    tag: str
+    attrs: dict[str, str | None]
+    form: int = -1
+    default: FieldValue = ""
+    options: tuple[tuple[str | None, str], ...] = ()
+
+    @property
+    def bid(self) -> str | None:
+        return self.attrs.get("data-bid")
+
+    @property
+    def kind(self) -> str:
+        """The lower-cased `type` attribute ("" when absent)."""
+        return (self.attrs.get("type") or "").lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    attrs: dict[str, str | None]
+    controls: tuple[Element, ...]  # in document order, as a browser submits them
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """A field in the page text whose state depends on what the agent set."""
+
+    element: Element
+    head: str  # `[bid] role "name"`
+    placeholder: str
+    options_json: str  # a drop-down's option texts
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    text: str  # the page's text with `_SLOT` markers for fields
+    slots: tuple[_Slot, ...]
+    elements: dict[str, Element]
+    forms: tuple[Form, ...]
 
 
 class Page:
-    """A loaded page: URL, HTTP status, HTML, and its parsed tree and elements on demand.
+    """A loaded page: URL, HTTP status, HTML, and what the agent reads and acts on.
 
-    A parsed tree costs about 15 times the HTML in memory (~700 KiB for a 48 KiB inbox), so
-    only the most recently used pages of the process keep theirs (`_PARSED`); the others
-    parse again when next needed. With thousands of live worlds this is what keeps a world
-    near its database's size.
+    The HTML is parsed once, on first use, into the page's text (with slots for field
+    states) and its elements; the parsed tree (about 15 times the HTML in memory) is dropped
+    at once, so thousands of live worlds each keep only their page's text and elements, and
+    no action parses a page again.
     """
 
     def __init__(self, url: str, status: int, html: str):
         self.url, self.status, self.html = url, status, html
         self.rendered: tuple[tuple[tuple[str, FieldValue], ...], str] | None = None
-        self._parsed: tuple[LexborHTMLParser, dict[str, LexborNode], dict[str, str]] | None = None
+        self._model: _Model | None = None
 
     @property
-    def tree(self) -> LexborHTMLParser:
-        return self._parse()[0]
+    def elements(self) -> dict[str, Element]:
+        """Elements by `data-bid` (the last one wins if a page repeats an id)."""
+        return self._build().elements
 
     @property
-    def elements(self) -> dict[str, LexborNode]:
-        """Elements by `data-bid`."""
-        return self._parse()[1]
+    def forms(self) -> tuple[Form, ...]:
+        return self._build().forms
 
-    @property
-    def labels(self) -> dict[str, str]:
-        """Text of `<label for=...>` by the id it names."""
-        return self._parse()[2]
-
-    def release(self) -> None:
-        self._parsed = None
-
-    def _parse(self) -> tuple[LexborHTMLParser, dict[str, LexborNode], dict[str, str]]:
-        if self._parsed is None:
-            tree = LexborHTMLParser(self.html)
-            elements = {node.attributes["data-bid"] or "": node
-                        for node in tree.css("[data-bid]")}
-            labels = {node.attributes.get("for") or "": _collapse(node.text(deep=True))
-                      for node in tree.css("label[for]")}
-            self._parsed = (tree, elements, labels)
-        _PARSED.put(id(self), self)
-        return self._parsed
-
-
-# The pages of this process that keep their parsed tree; the least recently used drop it.
-_PARSED: LruCache[int, Page] = LruCache(32, on_evict=Page.release)
+    def _build(self) -> _Model:
+        if self._model is None:
+            self._model = _build_model(self.html)
+        return self._model
 
 
 def parse_page(url: str, status: int, html: str) -> Page:
     return Page(url, status, html)
 
 
-def control_value(node: LexborNode, values: Mapping[str, FieldValue],
-                  attrs: Attributes | None = None) -> FieldValue:
+def control_value(element: Element, values: Mapping[str, FieldValue]) -> FieldValue:
     """The current value of a form control: what the agent set, else the page's default."""
-    attrs = node.attributes if attrs is None else attrs
-    bid = attrs.get("data-bid")
+    bid = element.bid
     if bid is not None and bid in values:
         return values[bid]
-    tag, kind = node.tag, (attrs.get("type") or "").lower()
-    if tag == "input" and kind in {"checkbox", "radio"}:
-        return "checked" in attrs
-    if tag == "textarea":
-        return node.text(deep=True)
-    if tag == "select":
-        return _selected_option(node)
-    return attrs.get("value") or ""
+    return element.default
 
 
 def render_text(page: Page, values: Mapping[str, FieldValue]) -> str:
     """The page as indented text, with current field values.
 
     The last rendering of each page is kept: a step that changes neither the page nor a field
-    (a wait, a refused action) costs nothing here.
+    (a wait, a refused action) costs nothing here, and one that changes a field only fills
+    the page's slots again.
     """
     key = tuple(sorted(values.items()))
-    if page.rendered is not None and page.rendered[0] == key:
-        return page.rendered[1]
-    renderer = _Renderer(page, values)
-    body = page.tree.body
-    if body is not None:
-        renderer.visit(body)
-    renderer.flush()
-    text = "\n".join(renderer.lines)
+    rendered = page.rendered  # read once: pages may be shared between threads' browsers
+    if rendered is not None and rendered[0] == key:
+        return rendered[1]
+    model = page._build()
+    text = model.text
+    if model.slots:
+        text = _SLOT.sub(lambda match: _field_text(model.slots[int(match[1])], values), text)
     page.rendered = (key, text)
     return text
 
 
+def _field_text(slot: _Slot, values: Mapping[str, FieldValue]) -> str:
+    element = slot.element
+    value = control_value(element, values)
+    if element.tag == "select":
+        state = f"value={_quote(_option_text(element, str(value)))} options={slot.options_json}"
+    elif element.tag == "input" and element.kind in {"checkbox", "radio"}:
+        state = "checked" if value else "unchecked"
+    elif str(value):
+        state = f"value={_quote(str(value))}"
+    else:
+        state = f"placeholder={_quote(slot.placeholder)}" if slot.placeholder else ""
+    if "disabled" in element.attrs:
+        state = (state + " disabled").strip()
+    return f"{slot.head} {state}".rstrip()
+
+
+# -- building a page's model -----------------------------------------------------------------
+def _build_model(html: str) -> _Model:
+    tree = LexborHTMLParser(html)
+    by_node: dict[int, Element] = {}
+    forms = []
+    for index, form in enumerate(tree.css("form")):
+        controls = []
+        for node in form.css(CONTROLS):
+            element = by_node[node.mem_id] = _element(node, node.attributes, index)
+            controls.append(element)
+        attrs = form.attributes
+        forms.append(Form({name: attrs.get(name) for name in ("action", "method")},
+                          tuple(controls)))
+    elements: dict[str, Element] = {}
+    for node in tree.css("[data-bid]"):
+        known = by_node.get(node.mem_id)
+        element = known or _element(node, node.attributes, -1)
+        by_node[node.mem_id] = element
+        elements[element.attrs["data-bid"] or ""] = element
+    labels = {node.attributes.get("for") or "": _collapse(node.text(deep=True))
+              for node in tree.css("label[for]")}
+    renderer = _Renderer(by_node, labels)
+    if tree.body is not None:
+        renderer.visit(tree.body)
+    renderer.flush()
+    return _Model("\n".join(renderer.lines), tuple(renderer.slots), elements, tuple(forms))
+
+
+def _element(node: LexborNode, all_attrs: dict[str, str | None], form: int) -> Element:
+    # Names from the constant tuple, and short values interned: lexbor hands out new strings
+    # for every attribute, and a page keeps hundreds of these.
+    attrs = {name: _intern(all_attrs[name]) for name in ACTION_ATTRIBUTES if name in all_attrs}
+    tag, kind = node.tag or "", (attrs.get("type") or "").lower()
+    if tag == "input" and kind in {"checkbox", "radio"}:
+        return Element(tag, attrs, form, "checked" in attrs)
+    if tag == "textarea":
+        return Element(tag, attrs, form, node.text(deep=True))
+    if tag == "select":
+        options = tuple((option.attributes.get("value"), option.text(deep=True))
+                        for option in node.css("option"))
+        selected = [option.attributes for option in node.css("option")]
+        return Element(tag, attrs, form, _selected_option(options, selected), options)
+    return Element(tag, attrs, form, attrs.get("value") or "")
+
+
+def _intern(value: str | None) -> str | None:
+    return sys.intern(value) if value is not None and len(value) <= 16 else value
+
+
+def _selected_option(options: tuple[tuple[str | None, str], ...],
+                     attributes: list[dict[str, str | None]]) -> str:
+    """The value a drop-down submits untouched: its `selected` option, else its first."""
+    chosen = next((i for i, attrs in enumerate(attributes) if "selected" in attrs),
+                  0 if options else None)
+    if chosen is None:
+        return ""
+    value, text = options[chosen]
+    return value if value is not None else _collapse(text)
+
+
 class _Renderer:
-    def __init__(self, page: Page, values: Mapping[str, FieldValue]):
-        self.page, self.values = page, values
+    def __init__(self, elements: Mapping[int, Element], labels: Mapping[str, str]):
+        self.elements, self.labels = elements, labels
         self.lines: list[str] = []
         self.buffer: list[str] = []
+        self.slots: list[_Slot] = []
         self.depth = 0
         self.preformatted = 0  # inside <pre>: line breaks are content (message bodies)
 
@@ -189,72 +301,54 @@ class _Renderer:
             self.visit(child)
             child = child.next
 
-    def element(self, node: LexborNode, attrs: Attributes) -> str:
+    def element(self, node: LexborNode, attrs: dict[str, str | None]) -> str:
+        """The element's text, or a slot marker for a field whose state the agent sets."""
         bid = attrs.get("data-bid")
         prefix = f"[{bid}] " if bid is not None else ""
-        role, name, state = _describe(node, attrs, self.page, self.values)
-        text = f"{prefix}{role} {_quote(name)}" if role else f"{prefix}{_quote(name)}"
-        if "disabled" in attrs:
-            state = (state + " disabled").strip()
-        return f"{text} {state}".rstrip()
+        tag, kind = node.tag or "", (attrs.get("type") or "").lower()
+        if tag == "a":
+            return _line(prefix, "link", _name(node, attrs), "", attrs)
+        if tag == "button" or (tag == "input" and kind in BUTTON_INPUTS):
+            return _line(prefix, "button", _name(node, attrs) or attrs.get("value") or "", "",
+                         attrs)
+        if tag not in {"input", "textarea", "select"}:
+            return _line(prefix, "", _text(node), "", attrs)
+        if tag == "input" and kind in {"checkbox", "radio"}:
+            role = kind
+        elif tag == "select":
+            role = "combobox"
+        else:
+            role = "textarea" if tag == "textarea" else ("date" if kind in DATE_INPUTS
+                                                         else "textbox")
+        element = self.elements.get(node.mem_id) or _element(node, attrs, -1)
+        options = ([_collapse(text) for _, text in element.options] if tag == "select" else [])
+        self.slots.append(_Slot(element, f"{prefix}{role} {_quote(self.field_name(attrs))}",
+                                attrs.get("placeholder") or "",
+                                json.dumps(options, ensure_ascii=False)))
+        return f"\x00{len(self.slots) - 1}\x00"
+
+    def field_name(self, attrs: Attributes) -> str:
+        return (attrs.get("aria-label") or self.labels.get(attrs.get("id") or "\0")
+                or attrs.get("placeholder") or attrs.get("title") or attrs.get("name") or "")
 
 
-def _describe(node: LexborNode, attrs: Attributes, page: Page,
-              values: Mapping[str, FieldValue]) -> tuple[str, str, str]:
-    """(role, accessible name, state) of an element."""
-    tag, kind = node.tag or "", (attrs.get("type") or "").lower()
-    if tag == "a":
-        return "link", _name(node, attrs), ""
-    if tag == "button" or (tag == "input" and kind in BUTTON_INPUTS):
-        return "button", _name(node, attrs) or attrs.get("value") or "", ""
-    if tag == "input" and kind in {"checkbox", "radio"}:
-        checked = control_value(node, values, attrs)
-        return kind, _field_name(attrs, page), "checked" if checked else "unchecked"
-    if tag == "select":
-        options = [_collapse(option.text(deep=True)) for option in node.css("option")]
-        chosen = _option_text(node, str(control_value(node, values, attrs)))
-        return "combobox", _field_name(attrs, page), (
-            f"value={_quote(chosen)} options={json.dumps(options, ensure_ascii=False)}")
-    if tag in {"input", "textarea"}:
-        role = "textarea" if tag == "textarea" else ("date" if kind in DATE_INPUTS else "textbox")
-        return role, _field_name(attrs, page), _value_state(node, attrs, values)
-    return "", _text(node), ""
+def _line(prefix: str, role: str, name: str, state: str, attrs: Attributes) -> str:
+    text = f"{prefix}{role} {_quote(name)}" if role else f"{prefix}{_quote(name)}"
+    if "disabled" in attrs:
+        state = (state + " disabled").strip()
+    return f"{text} {state}".rstrip()
 
 
-def _value_state(node: LexborNode, attrs: Attributes, values: Mapping[str, FieldValue]) -> str:
-    value = str(control_value(node, values, attrs))
-    if value:
-        return f"value={_quote(value)}"
-    placeholder = attrs.get("placeholder")
-    return f"placeholder={_quote(placeholder)}" if placeholder else ""
+def _option_text(select: Element, value: str) -> str:
+    for option_value, raw in select.options:
+        text = _collapse(raw)
+        if (option_value if option_value is not None else text) == value:
+            return text
+    return value
 
 
 def _name(node: LexborNode, attrs: Attributes) -> str:
     return attrs.get("aria-label") or _text(node) or attrs.get("title") or ""
-
-
-def _field_name(attrs: Attributes, page: Page) -> str:
-    return (attrs.get("aria-label") or page.labels.get(attrs.get("id") or "\0")
-            or attrs.get("placeholder") or attrs.get("title") or attrs.get("name") or "")
-
-
-def _selected_option(select: LexborNode) -> str:
-    options = select.css("option")
-    chosen = next((o for o in options if "selected" in o.attributes), options[0] if options
-                  else None)
-    if chosen is None:
-        return ""
-    value = chosen.attributes.get("value")
-    return value if value is not None else _collapse(chosen.text(deep=True))
-
-
-def _option_text(select: LexborNode, value: str) -> str:
-    for option in select.css("option"):
-        option_value = option.attributes.get("value")
-        text = _collapse(option.text(deep=True))
-        if (option_value if option_value is not None else text) == value:
-            return text
-    return value
 
 
 def _interactive_by(tag: str, attrs: Attributes) -> bool:

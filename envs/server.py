@@ -12,13 +12,15 @@ from webtwin.simulators.core import WorldFactory, WorldStore, create_app
 from webtwin.simulators.core.lru import LruCache
 
 from .asgi import AsgiClient
+from .page import Page
 from .textbrowser import BrowserState
 
 __all__ = ["InProcessServer", "shared_server"]
 
 
-def _start_pages() -> LruCache[Hashable, BrowserState]:
-    """First pages of episode start states, so a reset need not render them again.
+def _start_pages() -> LruCache[Hashable, tuple[BrowserState, Page]]:
+    """First pages of episode start states, so a reset need not fetch, parse or render them
+    again (the page, with its text and elements, is shared by every env that starts there).
 
     A page is a pure function of the world state and the request; the env stores one only
     when loading it left the state unchanged (so a page that marks mail read is never cached).
@@ -33,7 +35,8 @@ class InProcessServer:
     store: WorldStore
     client: AsgiClient
     hosts: frozenset[str]
-    start_pages: LruCache[Hashable, BrowserState] = field(default_factory=_start_pages)
+    start_pages: LruCache[Hashable, tuple[BrowserState, Page]] = field(
+        default_factory=_start_pages)
 
     @classmethod
     def create(cls, template_capacity: int = 256) -> InProcessServer:

@@ -106,11 +106,11 @@ class WebtwinTextEnv(WebtwinEnvBase):
         url = self._start_url()
         cached = self._server.start_pages.get((*key, url))
         if cached is not None:
-            browser.load(cached)
+            browser.load(*cached)
             return ""
         error = browser.open(url)
         if not error and self._require_hosted().world.snapshot() == state:
-            self._server.start_pages.put((*key, url), browser.save())
+            self._server.start_pages.put((*key, url), (browser.save(), browser.page))
         return error
 
     def _perform(self, action: ParsedAction) -> ActionOutcome:

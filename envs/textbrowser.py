@@ -10,12 +10,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
-from selectolax.lexbor import LexborNode
-
 from . import element_rules as rules
 from .actions import ParsedAction
 from .asgi import AsgiClient, Response
-from .page import BUTTON_INPUTS, FieldValue, control_value, parse_page, render_text
+from .page import (
+    BUTTON_INPUTS,
+    Element,
+    FieldValue,
+    Form,
+    Page,
+    control_value,
+    parse_page,
+    render_text,
+)
 
 __all__ = ["BrowserState", "TextBrowser", "ActionOutcome"]
 
@@ -71,10 +78,12 @@ class TextBrowser:
         s = self.state
         return BrowserState(s.url, s.status, s.html, dict(s.values), list(s.history), s.position)
 
-    def load(self, state: BrowserState) -> None:
+    def load(self, state: BrowserState, page: Page | None = None) -> None:
+        """Put the browser back in `state`; `page`, if given, is that state's page already
+        parsed (pages are never changed, so many browsers may share one)."""
         self.state = BrowserState(state.url, state.status, state.html, dict(state.values),
                                   list(state.history), state.position)
-        self.page = parse_page(state.url, state.status, state.html)
+        self.page = page or parse_page(state.url, state.status, state.html)
 
     # -- navigation -----------------------------------------------------------------------
     def open(self, url: str) -> str:
@@ -118,14 +127,14 @@ class TextBrowser:
             return ActionOutcome(error=str(error.args[0]))
         return result if isinstance(result, ActionOutcome) else ActionOutcome(error=result)
 
-    def _element(self, bid: str) -> LexborNode:
+    def _element(self, bid: str) -> Element:
         return rules.element(self.page, bid)
 
     def _do_click(self, bid: str) -> str:
         node = self._element(bid)
-        tag, kind = node.tag, (node.attributes.get("type") or "").lower()
+        tag, kind = node.tag, node.kind
         if tag == "a":
-            href = node.attributes.get("href")
+            href = node.attrs.get("href")
             return self._go(urljoin(self.url, href)) if href else ""
         if tag == "input" and kind in {"checkbox", "radio"}:
             return self._set_checked(node, not control_value(node, self.state.values)
@@ -152,16 +161,16 @@ class TextBrowser:
         node = self._element(bid)
         return rules.uncheck_error(node, bid) or self._set_checked(node, False)
 
-    def _set_checked(self, node: LexborNode, checked: bool) -> str:
+    def _set_checked(self, node: Element, checked: bool) -> str:
         kind = rules.kind_of(node)
-        bid = node.attributes.get("data-bid") or ""
+        bid = node.bid or ""
         error = rules.checkbox_error(node)
         if error:
             return error
         if kind == "radio" and checked:
             for other in self._form_controls(node):
-                if other.attributes.get("name") == node.attributes.get("name"):
-                    self.state.values[other.attributes.get("data-bid") or ""] = False
+                if other.attrs.get("name") == node.attrs.get("name"):
+                    self.state.values[other.bid or ""] = False
         self.state.values[bid] = checked
         return ""
 
@@ -169,7 +178,7 @@ class TextBrowser:
         node = self._element(bid)
         if key != "Enter":
             return ""  # other keys only move focus or type nothing in a page without script
-        if node.tag == "input" and _form_of(node) is not None:
+        if node.tag == "input" and node.form >= 0:
             buttons = [c for c in self._form_controls(node) if rules.is_submit(c)]
             return self._submit(node, submitter=buttons[0] if buttons else None)
         return self._do_click(bid) if node.tag in {"a", "button"} else ""
@@ -209,17 +218,20 @@ class TextBrowser:
         return self.navigate("GET", urlunsplit(urlsplit(url)._replace(fragment="")))
 
     # -- forms ----------------------------------------------------------------------------
-    def _form_controls(self, node: LexborNode) -> list[LexborNode]:
-        form = _form_of(node)
-        return form.css("input, select, textarea, button") if form is not None else []
+    def _form_of(self, node: Element) -> Form | None:
+        return self.page.forms[node.form] if node.form >= 0 else None
 
-    def _submit(self, node: LexborNode, submitter: LexborNode | None) -> str:
-        form = _form_of(node)
+    def _form_controls(self, node: Element) -> tuple[Element, ...]:
+        form = self._form_of(node)
+        return form.controls if form is not None else ()
+
+    def _submit(self, node: Element, submitter: Element | None) -> str:
+        form = self._form_of(node)
         if form is None:
             return ""  # a button outside any form does nothing without script
         fields = self._form_fields(form, submitter)
-        attrs = form.attributes
-        action = (submitter.attributes.get("formaction") if submitter is not None else None) \
+        attrs = form.attrs
+        action = (submitter.attrs.get("formaction") if submitter is not None else None) \
             or attrs.get("action") or self.url
         target = urljoin(self.url, action)
         if (attrs.get("method") or "get").lower() == "post":
@@ -232,32 +244,24 @@ class TextBrowser:
             return f"cannot submit to {url[:200]!r}: not a simulated site"
         return self.navigate("POST", url, body)
 
-    def _form_fields(self, form: LexborNode, submitter: LexborNode | None
-                     ) -> list[tuple[str, str]]:
+    def _form_fields(self, form: Form, submitter: Element | None) -> list[tuple[str, str]]:
         fields: list[tuple[str, str]] = []
-        for control in form.css("input, select, textarea, button"):
-            name = control.attributes.get("name")
-            if not name or "disabled" in control.attributes:
+        for control in form.controls:
+            name = control.attrs.get("name")
+            if not name or "disabled" in control.attrs:
                 continue
             fields.extend((name, value) for value in self._submitted(control, submitter))
         return fields
 
-    def _submitted(self, control: LexborNode, submitter: LexborNode | None) -> list[str]:
-        kind = (control.attributes.get("type") or "").lower()
+    def _submitted(self, control: Element, submitter: Element | None) -> list[str]:
+        kind = control.kind
         if control.tag == "button" or (control.tag == "input" and kind in BUTTON_INPUTS):
-            if submitter is None or control.mem_id != submitter.mem_id:
+            if control is not submitter:
                 return []
-            return [control.attributes.get("value") or ""]
+            return [control.attrs.get("value") or ""]
         if control.tag == "input" and kind == "file":
             return []
         value = control_value(control, self.state.values)
         if control.tag == "input" and kind in {"checkbox", "radio"}:
-            return [control.attributes.get("value") or "on"] if value else []
+            return [control.attrs.get("value") or "on"] if value else []
         return [str(value)]
-
-
-def _form_of(node: LexborNode) -> LexborNode | None:
-    parent = node.parent
-    while parent is not None and parent.tag != "form":
-        parent = parent.parent
-    return parent

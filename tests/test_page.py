@@ -54,3 +54,24 @@ def test_preformatted_text_keeps_its_lines_and_paragraph_breaks() -> None:
     text = render_text(parse_page("http://mail.localhost/x", 200, html), {})
     assert text.splitlines() == ["Ship to:", "Ana Souza", "12 Elm Row, Apt 4", "", "Thanks!",
                                  "a b"]
+
+
+def test_a_field_change_gives_the_text_a_fresh_page_would() -> None:
+    values = {"select-3": True, "search-input": 'say "hi" | \x00', "label": "7", "body": ""}
+    page = parse_page("u", 200, HTML)
+    render_text(page, {})
+    render_text(page, {"search-input": "other"})
+    assert render_text(page, values) == render_text(parse_page("u", 200, HTML), values)
+    assert '[body] textarea "body" [label]' in render_text(page, values)  # emptied: no value
+
+
+def test_a_page_keeps_its_forms_and_elements_in_document_order() -> None:
+    page = parse_page("u", 200, HTML)
+    (form,) = page.forms
+    assert [c.attrs.get("name") for c in form.controls] == [
+        "ids", "q", "body", "label_id", "token", "op"]
+    assert form.attrs == {"action": "/x", "method": "post"}
+    assert page.elements["go"] is form.controls[-1] and page.elements["go"].form == 0
+    assert page.elements["nav-inbox"].form == -1
+    assert page.elements["label"].default == "" and page.elements["body"].default == "Hi"
+    assert page.elements["label"].options == (("", "None"), ("7", "Receipts"))
