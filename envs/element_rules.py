@@ -19,7 +19,7 @@ FILLABLE = frozenset({"text", "email", "search", "url", "tel", "password", "numb
 
 def element(page: Page, bid: str) -> Element:
     """The element an action names; LookupError (its message for the agent) if unusable."""
-    node = page.elements.get(bid)
+    node = page.element(bid)
     if node is None:
         raise LookupError(f'no element with id "{bid}" on this page')
     if "disabled" in node.attrs:

@@ -43,24 +43,24 @@ _SPACE = re.compile(r"\s+")
 _SLOT = re.compile("\x00([0-9]+)\x00")
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True)
 class Element:
-    """An element as actions need it, kept after the parsed tree is gone: every element with
-    a `data-bid` and every control of a form. Compared by identity (a form's submitter).
+    """An element as actions need it: one with a `data-bid`, or a control of a form.
 
     ## Attributes
-    - `tag`, `attrs`: the element's tag and the attributes actions read
-      (`ACTION_ATTRIBUTES`).
-    - `form`: index of its form in `Page.forms`, or -1.
+    - `index`: its position among the page's elements (a form's submitter is found by it).
+    - `tag`, `attrs`: its tag and the attributes actions read (`ACTION_ATTRIBUTES`).
+    - `form`: index of its form (`Page.form`), or -1.
     - `default`: a control's value as the page gives it (checked state, text, option value).
     - `options`: a drop-down's options as (value attribute or None, text).
     """
 
+    index: int
     tag: str
     attrs: dict[str, str | None]
-    form: int = -1
-    default: FieldValue = ""
-    options: tuple[tuple[str | None, str], ...] = ()
+    form: int
+    default: FieldValue
+    options: tuple[tuple[str | None, str], ...]
 
     @property
     def bid(self) -> str | None:
@@ -78,22 +78,15 @@ class Form:
     controls: tuple[Element, ...]  # in document order, as a browser submits them
 
 
-@dataclass(frozen=True, slots=True)
-class _Slot:
-    """A field in the page text whose state depends on what the agent set."""
-
-    element: Element
-    head: str  # `[bid] role "name"`
-    placeholder: str
-    options_json: str  # a drop-down's option texts
-
-
-@dataclass(frozen=True, slots=True)
-class _Model:
-    text: str  # the page's text with `_SLOT` markers for fields
-    slots: tuple[_Slot, ...]
-    elements: dict[str, Element]
-    forms: tuple[Form, ...]
+# A page keeps its elements as tuples of strings, (tag, attribute pairs, form, default,
+# options), and makes an `Element` when an action asks for one. The garbage collector stops
+# watching tuples that hold only strings and numbers (not dicts: a dict might later hold
+# anything); thousands of live worlds keep tens of thousands of elements, and as objects
+# they made every full collection cost tens of milliseconds.
+_Pairs = tuple[tuple[str, str | None], ...]
+_Row = tuple[str, _Pairs, int, FieldValue, tuple[tuple[str | None, str], ...]]
+_FormRow = tuple[_Pairs, tuple[int, ...]]
+_Slot = tuple[int, str, str, str]  # element index, `[bid] role "name"`, placeholder, options
 
 
 class Page:
@@ -110,19 +103,39 @@ class Page:
         self.rendered: tuple[tuple[tuple[str, FieldValue], ...], str] | None = None
         self._model: _Model | None = None
 
-    @property
-    def elements(self) -> dict[str, Element]:
-        """Elements by `data-bid` (the last one wins if a page repeats an id)."""
-        return self._build().elements
+    def element(self, bid: str) -> Element | None:
+        """The element with this `data-bid` (the last one if a page repeats an id)."""
+        model = self._build()
+        index = model.bids.get(bid)
+        return None if index is None else _make_element(model.rows, index)
+
+    def form(self, index: int) -> Form:
+        model = self._build()
+        attrs, controls = model.forms[index]
+        return Form(dict(attrs), tuple(_make_element(model.rows, i) for i in controls))
 
     @property
-    def forms(self) -> tuple[Form, ...]:
-        return self._build().forms
+    def bids(self) -> list[str]:
+        return list(self._build().bids)
 
     def _build(self) -> _Model:
         if self._model is None:
             self._model = _build_model(self.html)
         return self._model
+
+
+@dataclass(frozen=True, slots=True)
+class _Model:
+    text: str  # the page's text with `_SLOT` markers for fields
+    slots: tuple[_Slot, ...]
+    rows: tuple[_Row, ...]
+    bids: dict[str, int]
+    forms: tuple[_FormRow, ...]
+
+
+def _make_element(rows: tuple[_Row, ...], index: int) -> Element:
+    tag, attrs, form, default, options = rows[index]
+    return Element(index, tag, dict(attrs), form, default, options)
 
 
 def parse_page(url: str, status: int, html: str) -> Page:
@@ -151,70 +164,77 @@ def render_text(page: Page, values: Mapping[str, FieldValue]) -> str:
     model = page._build()
     text = model.text
     if model.slots:
-        text = _SLOT.sub(lambda match: _field_text(model.slots[int(match[1])], values), text)
+        text = _SLOT.sub(lambda match: _field_text(model, model.slots[int(match[1])], values),
+                         text)
     page.rendered = (key, text)
     return text
 
 
-def _field_text(slot: _Slot, values: Mapping[str, FieldValue]) -> str:
-    element = slot.element
+def _field_text(model: _Model, slot: _Slot, values: Mapping[str, FieldValue]) -> str:
+    index, head, placeholder, options_json = slot
+    element = _make_element(model.rows, index)
     value = control_value(element, values)
     if element.tag == "select":
-        state = f"value={_quote(_option_text(element, str(value)))} options={slot.options_json}"
+        state = f"value={_quote(_option_text(element, str(value)))} options={options_json}"
     elif element.tag == "input" and element.kind in {"checkbox", "radio"}:
         state = "checked" if value else "unchecked"
     elif str(value):
         state = f"value={_quote(str(value))}"
     else:
-        state = f"placeholder={_quote(slot.placeholder)}" if slot.placeholder else ""
+        state = f"placeholder={_quote(placeholder)}" if placeholder else ""
     if "disabled" in element.attrs:
         state = (state + " disabled").strip()
-    return f"{slot.head} {state}".rstrip()
+    return f"{head} {state}".rstrip()
 
 
 # -- building a page's model -----------------------------------------------------------------
 def _build_model(html: str) -> _Model:
     tree = LexborHTMLParser(html)
-    by_node: dict[int, Element] = {}
-    forms = []
+    rows: list[_Row] = []
+    by_node: dict[int, int] = {}  # lexbor node → row, while the tree lives
+    forms: list[_FormRow] = []
     for index, form in enumerate(tree.css("form")):
         controls = []
         for node in form.css(CONTROLS):
-            element = by_node[node.mem_id] = _element(node, node.attributes, index)
-            controls.append(element)
+            by_node[node.mem_id] = len(rows)
+            controls.append(len(rows))
+            rows.append(_row(node, node.attributes, index))
         attrs = form.attributes
-        forms.append(Form({name: attrs.get(name) for name in ("action", "method")},
-                          tuple(controls)))
-    elements: dict[str, Element] = {}
+        forms.append(((("action", attrs.get("action")), ("method", attrs.get("method"))),
+                      tuple(controls)))
+    bids: dict[str, int] = {}
     for node in tree.css("[data-bid]"):
-        known = by_node.get(node.mem_id)
-        element = known or _element(node, node.attributes, -1)
-        by_node[node.mem_id] = element
-        elements[element.attrs["data-bid"] or ""] = element
+        if node.mem_id not in by_node:
+            by_node[node.mem_id] = len(rows)
+            rows.append(_row(node, node.attributes, -1))
+        row = by_node[node.mem_id]
+        bids[node.attributes["data-bid"] or ""] = row
     labels = {node.attributes.get("for") or "": _collapse(node.text(deep=True))
               for node in tree.css("label[for]")}
-    renderer = _Renderer(by_node, labels)
+    renderer = _Renderer(rows, by_node, labels)
     if tree.body is not None:
         renderer.visit(tree.body)
     renderer.flush()
-    return _Model("\n".join(renderer.lines), tuple(renderer.slots), elements, tuple(forms))
+    return _Model("\n".join(renderer.lines), tuple(renderer.slots), tuple(rows), bids,
+                  tuple(forms))
 
 
-def _element(node: LexborNode, all_attrs: dict[str, str | None], form: int) -> Element:
+def _row(node: LexborNode, all_attrs: dict[str, str | None], form: int) -> _Row:
     # Names from the constant tuple, and short values interned: lexbor hands out new strings
     # for every attribute, and a page keeps hundreds of these.
-    attrs = {name: _intern(all_attrs[name]) for name in ACTION_ATTRIBUTES if name in all_attrs}
-    tag, kind = node.tag or "", (attrs.get("type") or "").lower()
+    pairs = tuple((name, _intern(all_attrs[name])) for name in ACTION_ATTRIBUTES
+                  if name in all_attrs)
+    tag, kind = node.tag or "", (all_attrs.get("type") or "").lower()
     if tag == "input" and kind in {"checkbox", "radio"}:
-        return Element(tag, attrs, form, "checked" in attrs)
+        return tag, pairs, form, "checked" in all_attrs, ()
     if tag == "textarea":
-        return Element(tag, attrs, form, node.text(deep=True))
+        return tag, pairs, form, node.text(deep=True), ()
     if tag == "select":
         options = tuple((option.attributes.get("value"), option.text(deep=True))
                         for option in node.css("option"))
         selected = [option.attributes for option in node.css("option")]
-        return Element(tag, attrs, form, _selected_option(options, selected), options)
-    return Element(tag, attrs, form, attrs.get("value") or "")
+        return tag, pairs, form, _selected_option(options, selected), options
+    return tag, pairs, form, all_attrs.get("value") or "", ()
 
 
 def _intern(value: str | None) -> str | None:
@@ -233,8 +253,8 @@ def _selected_option(options: tuple[tuple[str | None, str], ...],
 
 
 class _Renderer:
-    def __init__(self, elements: Mapping[int, Element], labels: Mapping[str, str]):
-        self.elements, self.labels = elements, labels
+    def __init__(self, rows: list[_Row], by_node: dict[int, int], labels: Mapping[str, str]):
+        self.rows, self.by_node, self.labels = rows, by_node, labels
         self.lines: list[str] = []
         self.buffer: list[str] = []
         self.slots: list[_Slot] = []
@@ -320,11 +340,13 @@ class _Renderer:
         else:
             role = "textarea" if tag == "textarea" else ("date" if kind in DATE_INPUTS
                                                          else "textbox")
-        element = self.elements.get(node.mem_id) or _element(node, attrs, -1)
-        options = ([_collapse(text) for _, text in element.options] if tag == "select" else [])
-        self.slots.append(_Slot(element, f"{prefix}{role} {_quote(self.field_name(attrs))}",
-                                attrs.get("placeholder") or "",
-                                json.dumps(options, ensure_ascii=False)))
+        index = self.by_node.get(node.mem_id)
+        if index is None:  # a field with neither an id nor a form: only ever its default
+            index = len(self.rows)
+            self.rows.append(_row(node, attrs, -1))
+        options = [_collapse(text) for _, text in self.rows[index][4]]
+        self.slots.append((index, f"{prefix}{role} {_quote(self.field_name(attrs))}",
+                           attrs.get("placeholder") or "", json.dumps(options, ensure_ascii=False)))
         return f"\x00{len(self.slots) - 1}\x00"
 
     def field_name(self, attrs: Attributes) -> str:

@@ -219,7 +219,7 @@ class TextBrowser:
 
     # -- forms ----------------------------------------------------------------------------
     def _form_of(self, node: Element) -> Form | None:
-        return self.page.forms[node.form] if node.form >= 0 else None
+        return self.page.form(node.form) if node.form >= 0 else None
 
     def _form_controls(self, node: Element) -> tuple[Element, ...]:
         form = self._form_of(node)
@@ -256,7 +256,7 @@ class TextBrowser:
     def _submitted(self, control: Element, submitter: Element | None) -> list[str]:
         kind = control.kind
         if control.tag == "button" or (control.tag == "input" and kind in BUTTON_INPUTS):
-            if control is not submitter:
+            if submitter is None or control.index != submitter.index:
                 return []
             return [control.attrs.get("value") or ""]
         if control.tag == "input" and kind == "file":

@@ -67,11 +67,13 @@ def test_a_field_change_gives_the_text_a_fresh_page_would() -> None:
 
 def test_a_page_keeps_its_forms_and_elements_in_document_order() -> None:
     page = parse_page("u", 200, HTML)
-    (form,) = page.forms
+    form = page.form(0)
     assert [c.attrs.get("name") for c in form.controls] == [
         "ids", "q", "body", "label_id", "token", "op"]
     assert form.attrs == {"action": "/x", "method": "post"}
-    assert page.elements["go"] is form.controls[-1] and page.elements["go"].form == 0
-    assert page.elements["nav-inbox"].form == -1
-    assert page.elements["label"].default == "" and page.elements["body"].default == "Hi"
-    assert page.elements["label"].options == (("", "None"), ("7", "Receipts"))
+    go, inbox, label = page.element("go"), page.element("nav-inbox"), page.element("label")
+    assert go is not None and inbox is not None and label is not None
+    assert go.index == form.controls[-1].index and go.form == 0 and inbox.form == -1
+    assert label.default == "" and label.options == (("", "None"), ("7", "Receipts"))
+    assert page.element("body") is not None and page.element("body").default == "Hi"
+    assert page.element("nope") is None
