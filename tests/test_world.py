@@ -74,6 +74,23 @@ def test_diff_sees_inserts_updates_and_deletes(world: World) -> None:
     assert not diff_connections(world.conn, world.conn, world.tables())
 
 
+def test_diff_reports_exactly_the_changed_rows(world: World) -> None:
+    after = world.fork()
+    before_meta = dict(world.conn.execute("SELECT key, value FROM world_meta").fetchall())
+    after.conn.execute("UPDATE world_meta SET value = 'changed' WHERE key = 'now'")
+    after.conn.execute("DELETE FROM world_meta WHERE key = 'start'")
+    after.conn.execute("INSERT INTO world_meta (key, value) VALUES ('probe', '')")
+    diff = diff_connections(world.conn, after.conn, world.tables())
+    assert diff.changed_tables() == ["world_meta"]
+    change = diff.table("world_meta")
+    assert change.inserted == [{"key": "probe", "value": ""}]
+    assert change.deleted == [{"key": "start", "value": before_meta["start"]}]
+    assert change.updated == [({"key": "now", "value": before_meta["now"]},
+                               {"key": "now", "value": "changed"})]
+    reverse = diff_connections(after.conn, world.conn, world.tables()).table("world_meta")
+    assert (reverse.inserted, reverse.deleted) == (change.deleted, change.inserted)
+
+
 def test_snapshot_survives_disk(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "world.sqlite"
     path.write_bytes(world.snapshot())

@@ -88,12 +88,12 @@ def diff_connections(
 ) -> WorldDiff:
     """Row-level differences between two databases holding the same tables.
 
-    SQLite finds the changed rows (`EXCEPT` both ways, in C) over images of both databases
-    loaded side by side into this thread's diff connection; only those rows reach Python. An
-    episode changes a handful of rows in a world of thousands, so this costs a fraction of
-    reading both worlds row by row. The diff connection lives as long as its thread, so each
-    table's `EXCEPT` queries are compiled once, not once per diff (in a fresh connection
-    compiling them was half the cost of a diff). Neither connection is changed.
+    SQLite finds the changed rows (joins on each table's primary key, in C) over images of
+    both databases loaded side by side into this thread's diff connection; only those rows
+    reach Python. An episode changes a handful of rows in a world of thousands, so this costs
+    a fraction of reading both worlds row by row. The diff connection lives as long as its
+    thread, so each table's queries are compiled once, not once per diff (in a fresh
+    connection compiling them was half the cost of a diff). Neither connection is changed.
     """
     conn = _diff_connection()
     conn.deserialize(before.serialize(), name=_BEFORE)
@@ -120,18 +120,33 @@ def _diff_connection() -> sqlite3.Connection:
 
 
 def _diff_table(conn: sqlite3.Connection, table: Table) -> TableDiff:
+    """Joins on the primary key: rows only in one image, and rows whose columns differ
+    (`IS NOT`, so NULLs compare as values). SQLite walks one table and looks each row up in
+    the other; an `EXCEPT` would copy and sort every row of both, message bodies included."""
     key = _primary_key(table)
     columns = [column.name for column in table.columns]
-    names = ", ".join(f'"{name}"' for name in columns)
-    old = _keyed(conn, f'SELECT {names} FROM {_BEFORE}."{table.name}" EXCEPT '
-                       f'SELECT {names} FROM {_AFTER}."{table.name}"', columns, key)
-    new = _keyed(conn, f'SELECT {names} FROM {_AFTER}."{table.name}" EXCEPT '
-                       f'SELECT {names} FROM {_BEFORE}."{table.name}"', columns, key)
-    return TableDiff(
-        inserted=[new[k] for k in sorted(new) if k not in old],
-        deleted=[old[k] for k in sorted(old) if k not in new],
-        updated=[(old[k], new[k]) for k in sorted(new) if k in old],
-    )
+    before = ", ".join(f'b."{name}"' for name in columns)
+    after = ", ".join(f'a."{name}"' for name in columns)
+    tables = f'{_BEFORE}."{table.name}" AS b {{join}} {_AFTER}."{table.name}" AS a ON ' + \
+        " AND ".join(f'a."{name}" = b."{name}"' for name in key)
+    deleted = _keyed(conn, f'SELECT {before} FROM {tables.format(join="LEFT JOIN")} '
+                           f'WHERE a."{key[0]}" IS NULL', columns, key)
+    inserted = _keyed(conn, f'SELECT {after} FROM {_AFTER}."{table.name}" AS a LEFT JOIN '
+                            f'{_BEFORE}."{table.name}" AS b ON '
+                            + " AND ".join(f'b."{name}" = a."{name}"' for name in key)
+                            + f' WHERE b."{key[0]}" IS NULL', columns, key)
+    differs = " OR ".join(f'b."{name}" IS NOT a."{name}"' for name in columns if name not in key)
+    updated: dict[tuple[Any, ...], tuple[Row, Row]] = {}
+    if differs:
+        width = len(columns)
+        for values in conn.execute(f"SELECT {before}, {after} FROM "
+                                   f"{tables.format(join='JOIN')} WHERE {differs}"):
+            old = dict(zip(columns, values[:width], strict=True))
+            updated[tuple(old[name] for name in key)] = (
+                old, dict(zip(columns, values[width:], strict=True)))
+    return TableDiff(inserted=[inserted[k] for k in sorted(inserted)],
+                     deleted=[deleted[k] for k in sorted(deleted)],
+                     updated=[updated[k] for k in sorted(updated)])
 
 
 def _keyed(conn: sqlite3.Connection, query: str, columns: list[str], key: list[str]
