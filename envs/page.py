@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -37,7 +38,7 @@ CONTROLS = "input, select, textarea, button"
 ACTION_ATTRIBUTES = ("data-bid", "type", "href", "name", "value", "disabled", "checked",
                      "maxlength", "formaction")
 MAX_NAME = 300
-_SPACE = re.compile(r"\s+")
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 # Where a field's current state goes in a page's text. Lexbor turns NUL in a document into
 # U+FFFD and names are JSON-quoted, so the marker never occurs in page content.
 _SLOT = re.compile("\x00([0-9]+)\x00")
@@ -346,7 +347,7 @@ class _Renderer:
             self.rows.append(_row(node, attrs, -1))
         options = [_collapse(text) for _, text in self.rows[index][4]]
         self.slots.append((index, f"{prefix}{role} {_quote(self.field_name(attrs))}",
-                           attrs.get("placeholder") or "", json.dumps(options, ensure_ascii=False)))
+                           attrs.get("placeholder") or "", _encode_json(options)))
         return f"\x00{len(self.slots) - 1}\x00"
 
     def field_name(self, attrs: Attributes) -> str:
@@ -395,7 +396,7 @@ def _text(node: LexborNode) -> str:
 
 
 def _collapse(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # the same as collapsing `\s+` and stripping, in C
 
 
 def _clip(text: str) -> str:
@@ -403,4 +404,4 @@ def _clip(text: str) -> str:
 
 
 def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    return encode_basestring(text)  # json.dumps(text, ensure_ascii=False), without its set-up
