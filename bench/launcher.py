@@ -23,7 +23,6 @@ import argparse
 import io
 import json
 import os
-import shutil
 import tempfile
 import threading
 import time  # allow-nondeterminism: benchmarks measure wall time
@@ -34,7 +33,7 @@ import gymnasium as gym
 from procfs import machine, tree, tree_pss_mib  # bench/ is on the path
 
 import webtwin.envs
-from webtwin.envs.launcher.plan import EpisodeSpec
+from webtwin.envs.launcher.plan import EpisodeSpec, safe_name
 from webtwin.envs.rollout import PolicyConfig, RolloutConfig, run_rollout
 from webtwin.simulators.core import actions
 
@@ -71,22 +70,22 @@ def raw_loop(env_id: str, specs: list[EpisodeSpec]) -> int:
 
 
 def launched(env_id: str, episodes: int, out: Path, contexts: int = 1, policy: str = IDLE,
-             k: int = 1) -> tuple[int, float]:
-    """Env-steps and wall seconds of `webtwin rollout` in this process."""
+             k: int = 1) -> tuple[int, float, float]:
+    """Env-steps, wall seconds and CPU seconds (this process, all its threads) of
+    `webtwin rollout` in this process, into `out` (a new directory, as in use)."""
     config = RolloutConfig([env_id], episodes, PolicyConfig(policy), k=k, max_steps=MAX_STEPS,
                            num_envs=1, contexts=contexts)
-    if out.exists():  # a new run each time, as in use (deleting files is not the launcher's)
-        shutil.rmtree(out)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = run_rollout(config, out, progress=io.StringIO())
-    return result.steps, time.perf_counter() - started
+    return result.steps, time.perf_counter() - started, time.process_time() - cpu
 
 
 def overhead(env_id: str, seconds: float, scratch: Path, rounds: int = 8) -> dict[str, Any]:
     """Raw and launched env-steps/s over the same episodes, about `seconds` each, in
     alternating rounds; the fastest round of each side counts (the least disturbed by other
-    work on the machine), by wall time and by CPU time of this process (all its threads).
-    The episodes repeat `INSTANCES` worlds (`--k`), so every reset finds its world cached."""
+    work on the machine), by wall time and by CPU time of this process (all its threads: the
+    commit thread's fsyncs count). Each launched round writes a new directory, as in use. The
+    episodes repeat `INSTANCES` worlds (`--k`), so every reset finds its world cached."""
     warm(env_id, plan(env_id, INSTANCES))
     started = time.perf_counter()
     raw_loop(env_id, plan(env_id, INSTANCES))
@@ -95,13 +94,15 @@ def overhead(env_id: str, seconds: float, scratch: Path, rounds: int = 8) -> dic
     specs = plan(env_id, INSTANCES * k, k)
     raw: list[tuple[float, float]] = []
     ours: list[tuple[float, float]] = []
-    for _ in range(rounds):
+    for round_ in range(rounds):
         wall, cpu = time.perf_counter(), time.process_time()
         raw_steps = raw_loop(env_id, specs)
         raw.append((time.perf_counter() - wall, time.process_time() - cpu))
-        cpu = time.process_time()
-        steps, seconds_launched = launched(env_id, len(specs), scratch / "overhead", k=k)
-        ours.append((seconds_launched, time.process_time() - cpu))
+        # a new directory per round, deleted with `scratch` only at the end: deleting the
+        # last round's files here would leave the file system busy during the next rounds
+        out = scratch / f"overhead-{safe_name(env_id)}-{round_}"
+        steps, seconds_launched, cpu_launched = launched(env_id, len(specs), out, k=k)
+        ours.append((seconds_launched, cpu_launched))
         if steps != raw_steps:
             raise RuntimeError(f"the launcher ran {steps} steps, the raw loop {raw_steps}")
     best_raw, best_ours = [min(r[i] for r in raw) for i in (0, 1)], \
@@ -176,8 +177,8 @@ class TreeMeter:
 
 def browser(contexts: int, scratch: Path) -> dict[str, Any]:
     with TreeMeter() as meter:
-        steps, seconds = launched(BROWSER_ID, BROWSER_EPISODES, scratch / f"browser{contexts}",
-                                  contexts, policy="oracle")
+        steps, seconds, _ = launched(BROWSER_ID, BROWSER_EPISODES,
+                                     scratch / f"browser{contexts}", contexts, policy="oracle")
     return {"contexts": contexts, "episodes": BROWSER_EPISODES, "steps": steps,
             "seconds": round(seconds, 1),
             "episodes_per_s": round(BROWSER_EPISODES / seconds, 2),

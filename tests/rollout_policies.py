@@ -6,7 +6,7 @@ import os
 import time
 from typing import Any
 
-from webtwin.envs.policies import OraclePolicy
+from webtwin.envs.policies import OraclePolicy, RandomPolicy
 from webtwin.simulators.core import actions
 
 GATE_ENV = "WEBTWIN_TEST_GATE"
@@ -35,6 +35,14 @@ class ActOnly:
 
     def act(self, observation: dict[str, str], info: dict[str, Any]) -> str:
         return actions.stop() if info["step"] else actions.click("nav-inbox")
+
+
+class RandomAndNoop(RandomPolicy):
+    """Random actions with a `noop()` after each, so that a step log has steps that change
+    nothing (written as back-references) and steps that do."""
+
+    def act(self, observation: dict[str, str], info: dict[str, Any]) -> str:
+        return actions.noop() if info["step"] % 2 else super().act(observation, info)
 
 
 class GatedOracle(OracleObject):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import pytest
 
 from webtwin.envs.cli import main
+from webtwin.envs.launcher.steplog import read_steps
 from webtwin.envs.launcher.store import read_episodes
 from webtwin.envs.launcher.summary import mean_pass_hat_k, pass_hat_k, summarise
 from webtwin.envs.rollout import plan_episodes
@@ -115,10 +115,11 @@ def test_same_command_same_results_and_step_logs(tmp_path: Path) -> None:
     for record in first:
         steps_a = (tmp_path / "a" / record["steps_file"]).read_bytes()
         assert steps_a == (tmp_path / "b" / record["steps_file"]).read_bytes()
-        lines = [json.loads(line) for line in gzip.decompress(steps_a).decode().splitlines()]
+        lines = read_steps(tmp_path / "a" / record["steps_file"])
         assert [line["step"] for line in lines] == list(range(record["steps"] + 1))
-        assert "page" in lines[0] and [line.get("action") for line in lines[1:]] == \
-            record["actions"]
+        assert [line.get("action") for line in lines[1:]] == record["actions"]
+        assert [line["last_action_error"] for line in lines[1:]] == record["errors"]
+        assert all(line["page"] and line["url"] for line in lines)
     assert (tmp_path / "a" / "summary.json").read_text() == \
         (tmp_path / "b" / "summary.json").read_text()
 

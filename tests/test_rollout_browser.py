@@ -3,7 +3,6 @@ concurrent contexts giving the same episodes as one at a time, resume after a ki
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from rollout_kill import complete_lines, start_and_kill
 from rollout_policies import GATE_ENV
 
 from webtwin.envs.cli import main
+from webtwin.envs.launcher.steplog import read_steps
 from webtwin.envs.png import decode_png
 from webtwin.envs.rollout import plan_episodes
 
@@ -36,8 +36,8 @@ def records(out: Path) -> dict[str, dict[str, Any]]:
 
 
 def step_lines(out: Path, record: dict[str, Any]) -> list[dict[str, Any]]:
-    text = gzip.decompress((out / record["steps_file"]).read_bytes()).decode()
-    return [json.loads(line) for line in text.splitlines()]
+    """The episode's steps, each with its full observation (unchanged fields filled in)."""
+    return read_steps(out / record["steps_file"])
 
 
 def pngs(out: Path) -> dict[str, bytes]:

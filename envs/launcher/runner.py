@@ -2,18 +2,17 @@
 
 `EpisodeRunner` keeps its envs and policies for the life of its worker (no relaunch per
 reset) and turns an `EpisodeSpec` into an `EpisodeOutcome`: a JSON-ready record for
-`episodes.jsonl`, the episode's per-step observations as gzip-compressed JSON lines and, for
-browser envs, each step's screenshot as the PNG file Chromium encoded. A runner has
-`contexts` lanes (an env per env id and a policy each), so up to that many episodes run at
-once from as many threads: browser envs are then contexts of one Chromium, stepped
-concurrently. Everything in an outcome is a deterministic function of the spec and the
-policy, except `record["durations"]` (wall-clock seconds, reported and never compared).
+`episodes.jsonl`, the episode's step log (`launcher.steplog`: gzip-compressed JSON lines, a
+field written only when it changed since the step before) and, for browser envs, each step's
+screenshot as the PNG file Chromium encoded. A runner has `contexts` lanes (an env per env
+id and a policy each), so up to that many episodes run at once from as many threads: browser
+envs are then contexts of one Chromium, stepped concurrently. Everything in an outcome is a
+deterministic function of the spec and the policy, except `record["durations"]` (wall-clock
+seconds, reported and never compared).
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 import queue
 import threading
 import time
@@ -26,56 +25,44 @@ import gymnasium as gym
 from ..heap import settle_heap
 from ..policies import Policy, PolicyConfig, load_policy
 from .plan import EpisodeSpec, safe_name
+from .steplog import StepLog, compress
 
 __all__ = ["EpisodeOutcome", "EpisodeRunner", "PolicyConfig", "Screenshots", "StepLog",
            "run_episode", "STEPS_DIR"]
 
 STEPS_DIR = "steps"
-# `json.dumps(x, ensure_ascii=False)`, without building an encoder per call (a step log
-# line is encoded every env step, and that was a measurable part of the launcher's cost).
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass
 class EpisodeOutcome:
-    """A finished episode: its `episodes.jsonl` record, its compressed step log and, for
-    browser envs, its screenshots (PNG bytes by file name, in the folder `images_dir`)."""
+    """A finished episode: its `episodes.jsonl` record, its step log and, for browser envs,
+    its screenshots (PNG bytes by file name, in the folder `images_dir`).
+
+    The step log is compressed when `steps_gz` is first read: in the process that ran the
+    episode, by the commit thread, so zlib (which releases the GIL) runs beside the next
+    episode rather than in its way; an outcome sent to another process is compressed on the
+    way, by the worker that ran it, and arrives without its `steps_text`."""
 
     record: dict[str, Any]
-    steps_gz: bytes
+    steps_text: bytes
     images: dict[str, bytes] = field(default_factory=dict)
     images_dir: str | None = None
+    _steps_gz: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def episode_id(self) -> str:
         episode_id: str = self.record["id"]
         return episode_id
 
+    @property
+    def steps_gz(self) -> bytes:
+        """The step log as stored (`steplog.compress`)."""
+        if self._steps_gz is None:
+            self._steps_gz = compress(self.steps_text)
+        return self._steps_gz
 
-@dataclass
-class StepLog:
-    """Per-step observations; a page is stored only when it differs from the previous one."""
-
-    lines: list[str] = field(default_factory=list)
-    _last_page: str | None = None
-
-    def add(self, step: int, observation: dict[str, Any], action: str | None = None,
-            reward: float | None = None, screenshot: str | None = None) -> None:
-        entry: dict[str, Any] = {"step": step}
-        if action is not None:
-            entry["action"], entry["reward"] = action, reward
-        entry["url"] = observation["url"]
-        entry["last_action_error"] = observation["last_action_error"]
-        if screenshot is not None:
-            entry["screenshot"] = screenshot
-        if observation["page"] != self._last_page:
-            entry["page"] = self._last_page = observation["page"]
-        self.lines.append(_ENCODE(entry))
-
-    def compress(self) -> bytes:
-        """gzip with mtime 0, so the same steps give the same bytes."""
-        text = "".join(line + "\n" for line in self.lines)
-        return gzip.compress(text.encode("utf-8"), mtime=0)
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "steps_text": b"", "_steps_gz": self.steps_gz}
 
 
 @dataclass
@@ -177,8 +164,8 @@ def run_episode(env: gym.Env[Any, Any], policy: Policy, spec: EpisodeSpec) -> Ep
     _finish_record(record, policy, info, terminated, truncated)
     record["durations"] = clock.totals()
     if shots is None:
-        return EpisodeOutcome(record, log.compress())
-    return EpisodeOutcome(record, log.compress(), shots.files, shots.folder)
+        return EpisodeOutcome(record, log.text())
+    return EpisodeOutcome(record, log.text(), shots.files, shots.folder)
 
 
 def _screenshots(env: gym.Env[Any, Any], spec: EpisodeSpec) -> Screenshots | None:

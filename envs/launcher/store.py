@@ -3,26 +3,33 @@
 Layout of `--out DIR`:
 - `run.json`: the command's parameters that define the episodes (checked on `--resume`);
 - `episodes.jsonl`: one JSON record per finished episode, appended, flushed and fsynced
-  after its files — the commit point (`CommitQueue` commits on a thread of its own, the
-  records that finished meanwhile with one fsync); a torn last line (a crash mid-write) is
-  dropped on resume and its episode runs again;
-- `steps/<episode>.jsonl.gz`: the episode's per-step observations, written (and fsynced)
-  before its record, so a committed record always has its steps;
+  after its files — the commit point; a torn last line (a crash mid-write) is dropped on
+  resume and its episode runs again;
+- `steps/<episode>.jsonl.gz`: the episode's step log (format: `launcher.steplog`), written
+  and fsynced, with its folder, before its record, so a committed record always has its
+  steps (a steps file without a record is from an episode a crash cut short: its rerun
+  rewrites it);
 - `steps/<episode>/NNNN.png` (browser envs): the episode's screenshots, written to a
   temporary folder that is renamed into place before the steps file, so a committed record
   always has all of them (a crash leaves at most a folder of an uncommitted episode, which
   its rerun replaces);
 - `summary.json`: the summary, rewritten at the end of every run;
 - `.lock`: held (flock) while a run writes, so two runs never share a directory.
+
+Episodes are committed in groups (`CommitQueue`, on a thread of its own): the group's files
+are all written, then each is fsynced, then their folder once, then the group's records are
+appended with one fsync of `episodes.jsonl`. The folder and the log are synced once per group
+rather than once per episode, and a crash still loses only episodes that have no record yet,
+which `--resume` runs again.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import queue
 import shutil
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -69,16 +76,17 @@ class RunStore:
         self.commit_many([outcome])
 
     def commit_many(self, outcomes: Sequence[EpisodeOutcome]) -> None:
-        """Store finished episodes durably: each one's screenshots and steps file, then their
-        record lines with one fsync (a group commit)."""
-        lines = []
+        """Store finished episodes durably as one group: every episode's screenshots and
+        steps file (each fsynced, their folder once), then their record lines, one fsync."""
         for outcome in outcomes:
             if outcome.episode_id in self.finished:
                 raise RunStoreError(f"episode {outcome.episode_id!r} is already in {EPISODES}")
+        for outcome in outcomes:
             if outcome.images_dir is not None:
                 _write_folder_atomic(self.out / outcome.images_dir, outcome.images)
-            _write_atomic(self.out / outcome.record["steps_file"], outcome.steps_gz)
-            lines.append(json.dumps(outcome.record, ensure_ascii=False, sort_keys=True) + "\n")
+        _write_durably([(self.out / o.record["steps_file"], o.steps_gz) for o in outcomes])
+        lines = [json.dumps(o.record, ensure_ascii=False, sort_keys=True) + "\n"
+                 for o in outcomes]
         self._log.write("".join(lines).encode("utf-8"))
         self._log.flush()
         os.fsync(self._log.fileno())
@@ -101,40 +109,70 @@ class RunStore:
 class CommitQueue:
     """Commits finished episodes to a store on a thread of its own, in the order given, so
     the next episodes run while the disk syncs (the fsyncs of a short episode can take longer
-    than the episode). At most `depth` episodes wait: like the ones still running, a crash
-    loses them and `--resume` runs them again. A failed commit is raised by the next `put`
-    or by `close`."""
+    than the episode). Episodes are committed in groups of up to `group`: the thread waits at
+    most `linger` seconds after the first of a group for more to finish, since each group
+    costs a folder fsync, an `episodes.jsonl` fsync and two wake-ups of this thread (measured
+    on noop episodes of 2.4 ms: groups of 16 halve the commit CPU of single commits, and
+    larger ones gain little more). At most `depth` finished episodes wait (`put` blocks
+    beyond that), so one group is committed while the next fills: like the ones still
+    running, a crash loses them and `--resume` runs them again. A failed commit is raised by
+    the next `put` or by `close`."""
 
-    def __init__(self, store: RunStore, depth: int = 8):
-        self.store = store
-        self._waiting: queue.Queue[EpisodeOutcome | None] = queue.Queue(depth)
+    def __init__(self, store: RunStore, depth: int = 32, group: int = 16, linger: float = 0.05):
+        if not 1 <= group <= depth:
+            raise ValueError(f"need 1 <= group <= depth, got group={group}, depth={depth}")
+        self.store, self.depth, self.group, self.linger = store, depth, group, linger
+        self._changed = threading.Condition()  # guards the three fields below
+        self._waiting: list[EpisodeOutcome] = []
+        self._committing = 0  # episodes the thread has taken and not yet committed
+        self._closing = False
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._work, name="webtwin-commit", daemon=True)
         self._thread.start()
 
     def put(self, outcome: EpisodeOutcome) -> None:
         self._raise()
-        self._waiting.put(outcome)
+        with self._changed:
+            self._changed.wait_for(lambda: len(self._waiting) + self._committing < self.depth)
+            self._waiting.append(outcome)
+            # the thread waits for a first episode, then for a full group: wake it only then
+            if len(self._waiting) in (1, self.group):
+                self._changed.notify_all()
 
     def close(self) -> None:
         """Commit everything put so far, then stop; raises a commit's error."""
-        self._waiting.put(None)
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
         self._thread.join()
         self._raise()
 
     def _work(self) -> None:
-        stopping = False
-        while not stopping:
-            batch = [self._waiting.get()]
-            while not self._waiting.empty():  # whatever else is waiting: one log fsync
-                batch.append(self._waiting.get())
-            stopping = batch[-1] is None
-            outcomes = [outcome for outcome in batch if outcome is not None]
-            if outcomes and self._error is None:  # after a failure, only drain
-                try:
-                    self.store.commit_many(outcomes)
-                except BaseException as error:  # noqa: BLE001  (raised in the caller)
-                    self._error = error
+        while group := self._next_group():
+            try:
+                if self._error is None:  # after a failure, only drain
+                    self.store.commit_many(group)
+            except BaseException as error:  # noqa: BLE001  (raised in the caller)
+                self._error = error
+            finally:
+                with self._changed:
+                    self._committing = 0
+                    self._changed.notify_all()
+
+    def _next_group(self) -> list[EpisodeOutcome]:
+        """The next group: once an episode waits, whatever else comes within `linger`
+        seconds, up to `group` (at once when closing); empty when closed and drained."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._waiting or self._closing)
+            deadline = time.monotonic() + self.linger  # allow-nondeterminism: commit timing
+            while len(self._waiting) < self.group and not self._closing:
+                left = deadline - time.monotonic()  # allow-nondeterminism: commit timing
+                if left <= 0:
+                    break
+                self._changed.wait(left)
+            group, self._waiting = self._waiting[: self.group], self._waiting[self.group:]
+            self._committing = len(group)
+            return group
 
     def _raise(self) -> None:
         if self._error is not None:
@@ -211,9 +249,34 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
+def _write_durably(files: Sequence[tuple[Path, bytes]]) -> None:
+    """Write every file in place, then fsync each, then each folder once (a folder holds the
+    new names: without its fsync a crash could lose a file whose data was synced). Not
+    atomic: the callers commit a file (a record that names it) only after this returns."""
+    descriptors: list[int] = []
+    try:
+        for path, data in files:
+            descriptors.append(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
+            _write_all(descriptors[-1], data)
+        for descriptor in descriptors:
+            os.fsync(descriptor)
+    finally:
+        for descriptor in descriptors:
+            os.close(descriptor)
+    for folder in sorted({path.parent for path, _ in files}):
+        _fsync_dir(folder)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view):]
+
+
 def _write_folder_atomic(folder: Path, files: dict[str, bytes]) -> None:
     """Write `files` into a temporary folder, fsync, rename it to `folder` (replacing what a
-    crashed attempt at the same episode left there)."""
+    crashed attempt at the same episode left there). The rename is durable once `folder`'s
+    parent is fsynced, which `_write_durably` does for the steps file in the same folder."""
     temporary = folder.with_name(folder.name + ".tmp")
     for leftover in (temporary, folder):
         if leftover.exists():
@@ -225,8 +288,7 @@ def _write_folder_atomic(folder: Path, files: dict[str, bytes]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
     _fsync_dir(temporary)
-    os.replace(temporary, folder)
-    _fsync_dir(folder.parent)
+    os.replace(temporary, folder)  # made durable by the fsync of the steps folder after it
 
 
 def _fsync_dir(path: Path) -> None:

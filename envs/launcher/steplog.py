@@ -1,0 +1,100 @@
+"""An episode's step log, `steps/<episode>.jsonl.gz`: how it is written and read back.
+
+One JSON object per line, step 0 (the reset) first. Every line has `step`; the lines after
+the first also have the `action` taken and its `reward`. The observation fields `url`,
+`last_action_error`, `page` and, for browser envs, `screenshot` (a PNG path relative to the
+run directory) are written only when they differ from the previous line's: step 0 has all of
+them, and a step that changes nothing (`noop()`, a refused action repeated, a wait) is just
+`{"step": 7, "action": "noop()", "reward": 0.0}`. `read_steps` carries the fields forward, so
+a reader sees every step's full observation. gzip with a fixed header (mtime 0), so the same
+episode gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CARRIED", "COMPRESS_LEVEL", "StepLog", "compress", "read_steps"]
+
+CARRIED = ("url", "last_action_error", "screenshot", "page")
+"""The fields a line holds only when they changed since the previous line."""
+
+COMPRESS_LEVEL = 1
+"""zlib's fastest. Measured on 30-step logs of the text envs: half the CPU of level 6 (0.08
+against 0.14 ms for a noop episode, 0.5-0.7 against 1.2-1.9 ms for a random one), for files
+5-8% (noop), 20-30% (oracle) and 35-55% (random) larger; level 9 saves under 2% over 6."""
+
+# `json.dumps` of a small dict costs ten times the f-strings below (it builds an encoder per
+# call), and a step log has a line per env step: the launcher's overhead on cheap steps.
+_STRING = json.encoder.encode_basestring  # a str as JSON, as `ensure_ascii=False` writes it
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+# step, action, reward, then the `CARRIED` fields in that order (None: not in this env)
+_Step = tuple[int, str | None, float | None, str, str, str | None, str]
+
+
+@dataclass
+class StepLog:
+    """An episode's steps as they happen; `compress` writes them as a step log. `add` runs
+    every env step, so it only keeps the values; the lines are written once, at the end."""
+
+    steps: list[_Step] = field(default_factory=list)
+
+    def add(self, step: int, observation: dict[str, Any], action: str | None = None,
+            reward: float | None = None, screenshot: str | None = None) -> None:
+        """Keep step `step` (0: the reset, with no action) and its observation."""
+        self.steps.append((step, action, reward, observation["url"],
+                           observation["last_action_error"], screenshot, observation["page"]))
+
+    def lines(self) -> list[str]:
+        """Each step as the line `json.dumps` would write for `{"step", "action", "reward",
+        <each CARRIED field that changed since the step before>}`."""
+        last: list[str | None] = [None] * len(CARRIED)
+        lines = []
+        for step, action, reward, *fields in self.steps:
+            line = f'{{"step": {int(step)}'
+            if action is not None:
+                line += f', "action": {_STRING(action)}, "reward": {_number(reward)}'
+            for index, value in enumerate(fields):
+                if value is not None and value != last[index]:
+                    line += f', "{CARRIED[index]}": {_STRING(value)}'
+                    last[index] = value
+            lines.append(line + "}")
+        return lines
+
+    def text(self) -> bytes:
+        """The step log, uncompressed (UTF-8 JSON lines)."""
+        return "".join(line + "\n" for line in self.lines()).encode("utf-8")
+
+    def compress(self) -> bytes:
+        """The step log as stored: `compress(self.text())`."""
+        return compress(self.text())
+
+
+def compress(text: bytes) -> bytes:
+    """A step log's text as stored: gzip with mtime 0 (the same steps give the same bytes)."""
+    return gzip.compress(text, COMPRESS_LEVEL, mtime=0)
+
+
+def _number(value: float | None) -> str:
+    """A reward as JSON: `repr` is what `json` writes for a finite float."""
+    if type(value) is float and math.isfinite(value):
+        return repr(value)
+    return _ENCODE(value)  # NaN, Infinity, None (null) and anything else, as json writes it
+
+
+def read_steps(path: Path) -> list[dict[str, Any]]:
+    """A step log's lines with every step's full observation (the fields a line left out
+    because they were unchanged are filled in from the line before)."""
+    carried: dict[str, Any] = {}
+    steps = []
+    for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines():
+        entry = json.loads(line)
+        carried.update((name, entry[name]) for name in CARRIED if name in entry)
+        steps.append({**entry, **carried})
+    return steps
