@@ -115,10 +115,6 @@ class Page:
         attrs, controls = model.forms[index]
         return Form(dict(attrs), tuple(_make_element(model.rows, i) for i in controls))
 
-    @property
-    def bids(self) -> list[str]:
-        return list(self._build().bids)
-
     def _build(self) -> _Model:
         if self._model is None:
             self._model = _build_model(self.html)
