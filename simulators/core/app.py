@@ -8,14 +8,16 @@ from html import escape
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
+from starlette.datastructures import Headers
 from starlette.routing import Host
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .control import build_control_router
+from .control import CONTROL_PREFIX, build_control_router
 from .site import SiteSpec
 from .store import WorldStore
 from .tasks import TaskFamily
 
-__all__ = ["create_app"]
+__all__ = ["SiteDispatch", "create_app"]
 
 
 def create_app(
@@ -39,11 +41,13 @@ def create_app(
     app.state.control_token = control_token or secrets.token_urlsafe(24)
     app.state.task_families = dict(task_families or {})
     app.include_router(build_control_router())
+    hosts: dict[str, ASGIApp] = {}
     for site in sites:
-        sub = site.build_app()
+        sub = hosts[site.host] = site.build_app()
         sub.state.store = app.state.store
         sub.state.site = site.name
         app.router.routes.append(Host(site.host, app=sub, name=site.name))
+    app.add_middleware(SiteDispatch, hosts=hosts)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index(request: Request) -> str:
@@ -55,3 +59,29 @@ def create_app(
         return f"<!doctype html><title>webtwin</title><h1>webtwin</h1><ul>{items}</ul>"
 
     return app
+
+
+class SiteDispatch:
+    """Hands a site's requests straight to its sub-app, as its `Host` route would.
+
+    Without it every page request first goes through this app's exception layer and tries
+    each control route, then each `Host` route, before reaching the site's own app (which has
+    the same layers again). The control API keeps its prefix on every host, as before.
+    """
+
+    def __init__(self, app: ASGIApp, hosts: dict[str, ASGIApp]):
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        site = self._site(scope) if scope["type"] == "http" else None
+        await (site or self.app)(scope, receive, send)
+
+    def _site(self, scope: Scope) -> ASGIApp | None:
+        if scope["path"].startswith(CONTROL_PREFIX):
+            return None
+        # `name[:port]` exactly; anything unusual takes the router's path (Starlette's parse)
+        name, colon, port = Headers(scope=scope).get("host", "").partition(":")
+        if colon and not (port.isascii() and port.isdigit()):
+            return None
+        return self.hosts.get(name.lower())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 __all__ = [
@@ -86,6 +86,10 @@ class Message(MailBase):
     scheduled_at: Mapped[int | None] = mapped_column(Integer, default=None)
     thread: Mapped[Thread] = relationship(back_populates="messages")
     attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
+
+    # Unread, draft and scheduled counts (every page's navigation) and the Sent view read
+    # only this index: a scan of the table would read every message body.
+    __table_args__ = (Index("ix_mail_message_status", "status", "is_read", "thread_id"),)
 
 
 class Attachment(MailBase):

@@ -21,7 +21,7 @@ from webtwin.simulators.core.web import format_time, make_templates, resolve_wor
 from webtwin.simulators.core.world import UserError, World
 
 from . import queries
-from .models import Account
+from .icons import icon
 
 __all__ = [
     "MAX_ID", "NOTICES", "Chrome", "IdPath", "chrome", "install_error_handlers", "long_time",
@@ -64,13 +64,17 @@ def templates() -> Environment:
     env.filters["full_time"] = lambda epoch: _utc(epoch).strftime("%a, %b %-d, %Y, %H:%M")
     env.filters["qs"] = lambda params: urlencode(params)
     env.filters["css_color"] = css_color
+    env.globals["icon"] = icon
     return env
 
 
 def css_color(value: str) -> str:
     """A label colour safe inside a style attribute (a name or #hex), else gray."""
     text = (value or "").strip().lower()
-    return text if re.fullmatch(r"[a-z]{1,20}|#[0-9a-f]{3,8}", text) else "gray"
+    return text if _CSS_COLOR.fullmatch(text) else "gray"
+
+
+_CSS_COLOR = re.compile(r"[a-z]{1,20}|#[0-9a-f]{3,8}")  # compiled: labels draw it ~30× a page
 
 
 def _utc(epoch: int) -> dt.datetime:
@@ -86,10 +90,10 @@ def long_time(epoch: int) -> str:
 class Chrome:
     """What the layout shows around every page: owner, clock, navigation, search box."""
 
-    owner: Account | None
+    owner: queries.Owner
     now: int
     nav: queries.NavCounts
-    labels: list[tuple[Any, int]]
+    labels: list[tuple[queries.LabelInfo, int]]
     active: str
     q: str
     notice: str
@@ -99,7 +103,7 @@ def chrome(s: Session, world: World, request: Request, active: str = "", q: str 
     """Layout data for a page; `active` names the highlighted navigation entry."""
     now = world.now
     notice = NOTICES.get(request.query_params.get("notice", ""), "")
-    return Chrome(queries.account(s), now, queries.nav_counts(s, now), queries.label_tree(s),
+    return Chrome(queries.owner(s), now, queries.nav_counts(s, now), queries.label_tree(s),
                   active, q, notice)
 
 

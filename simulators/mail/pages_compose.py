@@ -111,7 +111,7 @@ def reply_recipients(original: Message, me: str, everyone: bool) -> tuple[str, s
 def prefill(s: Session, reply_to: int | None, mode: str, draft: int | None,
             to: str = "") -> ComposeForm:
     """The compose form for a new message, a draft, or a reply/forward of a message."""
-    owner = queries.account(s)
+    owner = queries.owner(s)
     if draft is not None:
         return _from_draft(s, draft)
     if reply_to is None:

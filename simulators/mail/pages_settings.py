@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
-from webtwin.simulators.core.web import Form, FormDep, WorldDep, see_other
+from webtwin.simulators.core.web import Form, FormDep, WorldDep, plain_rows, see_other
 from webtwin.simulators.core.world import UserError, World
 
 from . import queries, services
@@ -41,8 +40,7 @@ def _render_settings(request: Request, world: World, error: str = "",
                      status: int = 200) -> HTMLResponse:
     with world.session() as s:
         ui = chrome(s, world, request, active="settings")
-        return render_page("mail/settings.html", status, ui=ui, owner=queries.account(s),
-                           error=error)
+        return render_page("mail/settings.html", status, ui=ui, owner=ui.owner, error=error)
 
 
 @router.get("/settings", response_class=HTMLResponse)
@@ -69,7 +67,7 @@ async def filters_page(request: Request, world: WorldDep) -> HTMLResponse:
     """Existing filters and the new-filter form."""
     with world.session() as s:
         ui = chrome(s, world, request, active="filters")
-        filters = list(s.scalars(select(Filter).order_by(Filter.id)))
+        filters = plain_rows(s, Filter, "ORDER BY id")
         labels = {label.id: label.name for label, _ in queries.label_tree(s)}
         return render_page("mail/filters.html", ui=ui, filters=filters, label_names=labels,
                            label_choices=queries.label_tree(s))
@@ -104,8 +102,7 @@ async def blocked_page(request: Request, world: WorldDep) -> HTMLResponse:
     """Blocked addresses."""
     with world.session() as s:
         ui = chrome(s, world, request, active="blocked")
-        blocked = list(s.scalars(select(BlockedSender).order_by(BlockedSender.email,
-                                                                BlockedSender.id)))
+        blocked = plain_rows(s, BlockedSender, "ORDER BY email, id")
         return render_page("mail/blocked.html", ui=ui, blocked=blocked)
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
 from webtwin.simulators.core.web import FormDep, WorldDep, see_other
 
 from . import queries, services
-from .models import Contact, Message, Thread
+from .models import Message
 from .pages_common import IdPath, chrome, render_page, safe_back, with_notice
 from .pages_lists import run_thread_op
+from .thread_view import ThreadView, known_senders, thread_view
 
 __all__ = ["router"]
 
@@ -26,40 +26,30 @@ _LEAVES = {"archive": "/inbox", "trash": "/inbox", "spam": "/inbox", "unread": "
 @router.get("/thread/{thread_id}", response_class=HTMLResponse)
 async def thread_page(request: Request, world: WorldDep, thread_id: IdPath) -> HTMLResponse:
     """A conversation; opening it marks every message read."""
-    # One transaction: load with messages and attachments, mark read, render (the commit
-    # after rendering stores the read marks; a 404 rolls back, changing nothing).
+    # One transaction: mark read, read, render (the commit after rendering stores the read
+    # marks; a 404 rolls back, changing nothing).
     with world.transaction() as s:
-        thread = queries.load_thread(s, thread_id)
+        thread = thread_view(s, thread_id)
         if thread is None:
             raise HTTPException(404, f"there is no conversation with id {thread_id}")
         services.open_thread(s, thread_id)
         ui = chrome(s, world, request, active=_active_view(thread))
-        me = queries.account(s).email.lower()
-        known = set(s.scalars(select(Contact.email).order_by(Contact.email)))
         shown = [m for m in thread.messages if m.status in ("received", "sent")]
         pending = [m for m in thread.messages if m.status in ("draft", "scheduled")]
-        labels = queries.thread_labels(s, [thread_id])[thread_id]
         return render_page(
             "mail/thread.html", ui=ui, thread=thread, messages=shown, pending=pending,
-            labels=labels, label_choices=queries.label_tree(s), me=me, contacts=known,
-            snoozed=bool(thread.snoozed_until and thread.snoozed_until > world.now),
-            reply_target=_reply_target(shown, me))
+            labels=queries.thread_labels(s, [thread_id])[thread_id],
+            label_choices=queries.label_tree(s), me=ui.owner.email.lower(),
+            contacts=known_senders(s, shown),
+            snoozed=bool(thread.snoozed_until and thread.snoozed_until > ui.now))
 
 
-def _active_view(thread: Thread) -> str:
+def _active_view(thread: ThreadView) -> str:
     if thread.trashed:
         return "trash"
     if thread.spam:
         return "spam"
     return "inbox" if thread.in_inbox else "all"
-
-
-def _reply_target(messages: list[Message], me: str) -> Message | None:
-    """The message the bottom "Reply" buttons answer: the latest one not from the owner."""
-    for message in reversed(messages):
-        if message.sender_email.lower() != me:
-            return message
-    return messages[-1] if messages else None
 
 
 @router.post("/thread/{thread_id}/action")

@@ -1,31 +1,49 @@
-"""Mail read side: list views, pagination, navigation counts and thread loading.
+"""Mail read side: list views, pagination and thread loading (and, from `layout`, the owner,
+navigation counts and labels every page shows).
 
 ## Description
 Pages and the JSON API read through these functions (services change state). A view is a
 condition on `Thread` (or, for Drafts and Scheduled, on `Message`); every list query has a
-total `ORDER BY`, so pages are stable across runs.
+total `ORDER BY`, so pages are stable across runs. List pages are the hottest reads there
+are, so their rows come from plain SQL (`sql_rows`, `PreparedRead`), not ORM objects.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    not_,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session, selectinload
 
-from webtwin.simulators.core.memo import get_pinned, memo
+from webtwin.simulators.core.memo import get_pinned
+from webtwin.simulators.core.web import PreparedRead, placeholders, sql_rows
 
-from .models import Account, Attachment, Contact, Label, Message, Thread, ThreadLabel
+from .layout import LabelInfo, NavCounts, Owner, label_tree, nav_counts, owner
+from .models import Account, Attachment, Contact, Message, Thread, ThreadLabel
 from .search import SearchContext, has_attachment, search_condition, snoozed
 
 __all__ = [
-    "CATEGORY_VIEWS", "LabelInfo", "ListPage", "NavCounts", "Row", "SYSTEM_VIEWS", "account",
-    "attachment", "contact_rows", "label_tree", "list_view", "load_thread", "nav_counts",
-    "thread_labels", "view_condition",
+    "CATEGORY_VIEWS", "LabelInfo", "ListPage", "NavCounts", "Owner", "Row", "SYSTEM_VIEWS",
+    "account", "attachment", "contact_rows", "label_tree", "list_view", "load_thread",
+    "nav_counts", "owner", "thread_labels", "view_condition",
 ]
 
 DEFAULT_PAGE_SIZE = 50
@@ -86,27 +104,8 @@ class ListPage:
         return self.last < self.total
 
 
-@dataclass(frozen=True)
-class LabelInfo:
-    id: int
-    name: str
-    color: str
-
-
-@dataclass
-class NavCounts:
-    """Numbers next to the left navigation's entries."""
-
-    inbox_unread: int = 0
-    drafts: int = 0
-    scheduled: int = 0
-    spam_unread: int = 0
-    snoozed: int = 0
-    label_unread: dict[int, int] = field(default_factory=dict)
-
-
 def account(s: Session) -> Account:
-    """The mailbox owner (one row, id 1)."""
+    """The mailbox owner (one row, id 1), as an ORM object to read settings or change."""
     found = get_pinned(s, Account, 1)
     if found is None:
         raise LookupError("this world has no mail account")
@@ -124,6 +123,13 @@ def _has_status(status: str) -> ColumnElement[bool]:
 def view_condition(s: Session, view: str, now: int, *, label_id: int | None = None,
                    q: str = "") -> ColumnElement[bool]:
     """Condition on `Thread` for a thread view (`inbox/promotions`, `label`, `search`, ...)."""
+    if view == "search":
+        return search_condition(q, SearchContext(now, owner(s).email))
+    return _fixed_view(view, now, label_id)
+
+
+def _fixed_view(view: str, now: Any, label_id: Any) -> ColumnElement[bool]:
+    """A view other than search; `now` and `label_id` are values or bound parameters."""
     if view == "inbox" or view.startswith("inbox/"):
         category = view.partition("/")[2] or "primary"
         return and_(Thread.in_inbox.is_(True), _visible(), not_(snoozed(now)),
@@ -131,8 +137,6 @@ def view_condition(s: Session, view: str, now: int, *, label_id: int | None = No
     if view == "label":
         labelled = select(ThreadLabel.thread_id).where(ThreadLabel.label_id == label_id)
         return and_(Thread.id.in_(labelled), _visible())
-    if view == "search":
-        return search_condition(q, SearchContext(now, account(s).email))
     simple: dict[str, ColumnElement[bool]] = {
         "starred": and_(Thread.starred.is_(True), _visible()),
         "important": and_(Thread.important.is_(True), _visible()),
@@ -147,7 +151,7 @@ def view_condition(s: Session, view: str, now: int, *, label_id: int | None = No
     return simple[view]
 
 
-def thread_order(now: int) -> list[ColumnElement[int]]:
+def thread_order(now: Any) -> list[ColumnElement[int]]:
     """Newest first; a thread back from snooze counts as new at its snooze time."""
     woke = and_(Thread.snoozed_until.is_not(None), Thread.snoozed_until <= now,
                 Thread.snoozed_until > Thread.last_message_at)
@@ -158,32 +162,87 @@ def thread_order(now: int) -> list[ColumnElement[int]]:
 def list_view(s: Session, view: str, now: int, page: int = 1, *, label_id: int | None = None,
               q: str = "") -> ListPage:
     """One page of a view; pages past the end are clamped to the last page."""
-    size = account(s).page_size or DEFAULT_PAGE_SIZE
+    size = owner(s).page_size or DEFAULT_PAGE_SIZE
     if view in MESSAGE_VIEWS:
         return _message_page(s, MESSAGE_VIEWS[view], page, size)
-    condition = view_condition(s, view, now, label_id=label_id, q=q)
-    threads, total = _thread_page(s, condition, now, page, size)
+    fetch = _search_page(s, now, q) if view == "search" else _view_page(s, view, now, label_id)
+    threads, total = fetch(page, size)
     if not threads and total and page > 1:
         page = _clamp(page, total, size)
-        threads, total = _thread_page(s, condition, now, page, size)
+        threads, total = fetch(page, size)
     return ListPage(_thread_rows(s, threads), _clamp(page, total, size), size, total)
 
 
-def _thread_page(s: Session, condition: ColumnElement[bool], now: int, page: int, size: int
-                 ) -> tuple[list[Any], int]:
-    """The page's threads as plain rows, with the view's total from a window count.
+class ThreadLine(NamedTuple):
+    """A thread of a list page, with the view's total (from a window count; an empty first
+    page means an empty view, so only a page past the end needs a count of its own)."""
 
-    One statement and no ORM objects: list pages are the hottest read of every episode.
-    """
-    query = (select(Thread.id, Thread.subject, Thread.last_message_at, Thread.starred,
-                    Thread.important, has_attachment().label("attached"),
-                    func.count().over().label("total"))
-             .where(condition).order_by(*thread_order(now))
-             .limit(size).offset((max(1, page) - 1) * size))
-    rows = list(s.execute(query))
-    total = rows[0].total if rows else (
-        s.scalar(select(func.count()).select_from(Thread).where(condition)) or 0)
-    return rows, total
+    id: int
+    subject: str
+    last_message_at: int
+    starred: int  # 0/1
+    important: int
+    attached: int
+    total: int
+
+
+PageFetch = Callable[[int, int], tuple[list[ThreadLine], int]]
+
+_NOW = bindparam("now", type_=Integer)
+# The columns and order of every thread list; a view (or a search's ids) adds its condition.
+_THREAD_PAGE: Select[*tuple[Any, ...]] = (
+    select(Thread.id, Thread.subject, Thread.last_message_at, Thread.starred, Thread.important,
+           has_attachment().label("attached"), func.count().over().label("total"))
+    .order_by(*thread_order(_NOW)))
+_THREAD_COUNT = select(func.count()).select_from(Thread)
+
+
+@functools.cache
+def _prepared_view(view: str) -> tuple[PreparedRead, PreparedRead]:
+    """A fixed view's page and count statements, compiled once per process."""
+    condition = _fixed_view(view, _NOW, bindparam("label_id", type_=Integer))
+    page = _THREAD_PAGE.where(condition).limit(bindparam("limit")).offset(bindparam("offset"))
+    return PreparedRead(page), PreparedRead(_THREAD_COUNT.where(condition))
+
+
+def _view_page(s: Session, view: str, now: int, label_id: int | None) -> PageFetch:
+    """Pages of a fixed view: plain SQL, no ORM (list pages are the hottest read there is)."""
+    page_read, count_read = _prepared_view(view)
+
+    def fetch(page: int, size: int) -> tuple[list[ThreadLine], int]:
+        offset = (max(1, page) - 1) * size
+        rows = [ThreadLine(*row) for row in page_read.rows(
+            s, now=now, label_id=label_id, limit=size, offset=offset)]
+        if rows or not offset:
+            return rows, rows[0].total if rows else 0
+        return rows, count_read.rows(s, now=now, label_id=label_id)[0][0]
+
+    return fetch
+
+
+def _search_page(s: Session, now: int, q: str) -> PageFetch:
+    """Pages of a search: the matching ids from the query's own (SQLAlchemy) statement, then
+    the page over those ids as plain SQL (the list's columns and order are the costly part to
+    build and run through SQLAlchemy, and they never change)."""
+    condition = view_condition(s, "search", now, q=q)
+    ids = [tid for (tid,) in s.execute(select(Thread.id).where(condition).order_by(Thread.id))]
+    matched = json.dumps(ids)
+
+    def fetch(page: int, size: int) -> tuple[list[ThreadLine], int]:
+        if not ids:
+            return [], 0
+        rows = _prepared_ids_page().rows(s, now=now, ids=matched, limit=size,
+                                         offset=(max(1, page) - 1) * size)
+        return [ThreadLine(*row) for row in rows], len(ids)
+
+    return fetch
+
+
+@functools.cache
+def _prepared_ids_page() -> PreparedRead:
+    listed = text("mail_thread.id IN (SELECT value FROM json_each(:ids))")
+    return PreparedRead(_THREAD_PAGE.where(listed).limit(bindparam("limit"))
+                        .offset(bindparam("offset")))
 
 
 def _clamp(page: int, total: int, size: int) -> int:
@@ -191,38 +250,56 @@ def _clamp(page: int, total: int, size: int) -> int:
     return min(max(1, page), last)
 
 
-def _thread_rows(s: Session, threads: Sequence[Any]) -> list[Row]:
+def _thread_rows(s: Session, threads: Sequence[ThreadLine]) -> list[Row]:
     ids = [thread.id for thread in threads]
     messages = _messages_by_thread(s, ids)
     labels = thread_labels(s, ids)
-    me = account(s).email.lower()
+    me = owner(s).email.lower()
     return [_thread_row(t, messages[t.id], labels[t.id], me) for t in threads]
 
 
-def _messages_by_thread(s: Session, ids: list[int]) -> dict[int, list[Any]]:
-    """Per thread, its messages' list fields (body cut to what a snippet can show)."""
-    found: dict[int, list[Any]] = defaultdict(list)
-    query = (select(Message.thread_id, Message.sender_name, Message.sender_email,
-                    Message.status, Message.is_read, func.substr(Message.body, 1, 600)
-                    .label("body"))
-             .where(Message.thread_id.in_(ids)).order_by(Message.sent_at, Message.id))
-    for message in s.execute(query):
-        found[message.thread_id].append(message)
+class MessageLine(NamedTuple):
+    """What a list row needs of one message (the body cut to what a snippet can show)."""
+
+    thread_id: int
+    sender_name: str
+    sender_email: str
+    status: str
+    is_read: int  # 0/1, as SQLite stores it
+    body: str
+
+
+_MESSAGE_LINES = """
+SELECT thread_id, sender_name, sender_email, status, is_read, substr(body, 1, 600)
+FROM mail_message WHERE thread_id IN ({ids}) ORDER BY sent_at, id
+"""
+_THREAD_LABELS = """
+SELECT tl.thread_id, l.id, l.name, l.color
+FROM mail_thread_label tl JOIN mail_label l ON l.id = tl.label_id
+WHERE tl.thread_id IN ({ids}) ORDER BY l.name, l.id
+"""
+
+
+def _messages_by_thread(s: Session, ids: list[int]) -> dict[int, list[MessageLine]]:
+    """Per thread, its messages' list fields, oldest first."""
+    found: dict[int, list[MessageLine]] = defaultdict(list)
+    for row in sql_rows(s, _MESSAGE_LINES.format(ids=placeholders(ids)), ids):
+        found[row[0]].append(MessageLine(*row))
     return found
 
 
 def thread_labels(s: Session, ids: Sequence[int]) -> dict[int, list[LabelInfo]]:
     """User labels per thread id, sorted by name."""
     found: dict[int, list[LabelInfo]] = defaultdict(list)
-    query = (select(ThreadLabel.thread_id, Label.id, Label.name, Label.color)
-             .join(Label, Label.id == ThreadLabel.label_id)
-             .where(ThreadLabel.thread_id.in_(list(ids))).order_by(Label.name, Label.id))
-    for thread_id, label_id, name, color in s.execute(query):
+    ids = list(ids)
+    for thread_id, label_id, name, color in sql_rows(
+            s, _THREAD_LABELS.format(ids=placeholders(ids)), ids):
         found[thread_id].append(LabelInfo(label_id, name, color))
     return found
 
 
-def _thread_row(thread: Any, messages: list[Any], labels: list[LabelInfo], me: str) -> Row:
+def _thread_row(thread: ThreadLine, messages: list[MessageLine], labels: list[LabelInfo],
+                me: str) -> Row:
     shown = [m for m in messages if m.status in ("received", "sent")] or messages
     has_draft = any(m.status == "draft" for m in messages)
     last = shown[-1] if shown else None
@@ -231,12 +308,13 @@ def _thread_row(thread: Any, messages: list[Any], labels: list[LabelInfo], me: s
         subject=thread.subject, snippet=snippet(last.body) if last else "",
         time=thread.last_message_at,
         unread=any(not m.is_read and m.status == "received" for m in messages),
-        starred=thread.starred, important=thread.important, labels=labels,
+        starred=bool(thread.starred), important=bool(thread.important), labels=labels,
         has_attachment=bool(thread.attached),
         count=len([m for m in messages if m.status != "draft"]))
 
 
-def participants(messages: Sequence[Message], me: str, has_draft: bool = False) -> str:
+def participants(messages: Sequence[Message | MessageLine], me: str,
+                 has_draft: bool = False) -> str:
     """Gmail-style "Dana Ortiz, me (3)": distinct senders, oldest first, at most three."""
     names: list[str] = []
     for message in messages:
@@ -249,8 +327,11 @@ def participants(messages: Sequence[Message], me: str, has_draft: bool = False) 
     return f"{text}, Draft" if has_draft and messages else text
 
 
-def _short(message: Message) -> str:
+def _short(message: Message | MessageLine) -> str:
     return (message.sender_name or message.sender_email).strip()
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def snippet(body: str) -> str:
@@ -261,7 +342,7 @@ def snippet(body: str) -> str:
             break
         if not line.startswith(">"):
             kept.append(line)
-    text = re.sub(r"\s+", " ", " ".join(kept)).strip()
+    text = _SPACES.sub(" ", " ".join(kept)).strip()
     return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1].rstrip() + "…"
 
 
@@ -286,51 +367,6 @@ def _message_row(message: Message) -> Row:
                snippet=snippet(message.body), time=when or message.sent_at, unread=False,
                starred=False, important=False, labels=[],
                has_attachment=bool(message.attachments), count=1, message_id=message.id, to=to)
-
-
-_NAV_COUNTS = text("""
-SELECT
-  (SELECT count(*) FROM mail_thread t WHERE t.in_inbox AND NOT t.spam AND NOT t.trashed
-     AND t.category = 'primary' AND NOT (t.snoozed_until IS NOT NULL AND t.snoozed_until > :now)
-     AND t.id IN (SELECT thread_id FROM mail_message WHERE NOT is_read AND status = 'received')),
-  (SELECT count(*) FROM mail_thread t WHERE t.spam AND NOT t.trashed
-     AND t.id IN (SELECT thread_id FROM mail_message WHERE NOT is_read AND status = 'received')),
-  (SELECT count(*) FROM mail_thread t WHERE NOT t.spam AND NOT t.trashed
-     AND t.snoozed_until IS NOT NULL AND t.snoozed_until > :now),
-  (SELECT count(*) FROM mail_message m JOIN mail_thread t ON t.id = m.thread_id
-     WHERE m.status = 'draft' AND NOT t.trashed),
-  (SELECT count(*) FROM mail_message m JOIN mail_thread t ON t.id = m.thread_id
-     WHERE m.status = 'scheduled' AND NOT t.trashed)
-""")
-_LABEL_UNREAD = text("""
-SELECT tl.label_id, count(*) FROM mail_thread_label tl JOIN mail_thread t ON t.id = tl.thread_id
-WHERE NOT t.spam AND NOT t.trashed
-  AND t.id IN (SELECT thread_id FROM mail_message WHERE NOT is_read AND status = 'received')
-GROUP BY tl.label_id ORDER BY tl.label_id
-""")
-
-
-def nav_counts(s: Session, now: int) -> NavCounts:
-    """Unread/draft/scheduled numbers for the left navigation.
-
-    Plain SQL, two statements: every page shows these, so they must cost next to nothing.
-    The conditions are those of `view_condition` (inbox, spam, snoozed) and `unread()`.
-    """
-    inbox, spam, sleeping, drafts, scheduled = s.execute(_NAV_COUNTS, {"now": now}).one()
-    counts = NavCounts(inbox_unread=inbox, spam_unread=spam, snoozed=sleeping, drafts=drafts,
-                       scheduled=scheduled)
-    counts.label_unread = {label_id: n for label_id, n in s.execute(_LABEL_UNREAD)}
-    return counts
-
-
-def label_tree(s: Session) -> list[tuple[Label, int]]:
-    """Every label sorted by name (case-insensitive), with its nesting depth ("A/B" → 1)."""
-    return memo(s, label_tree, _label_tree)
-
-
-def _label_tree(s: Session) -> list[tuple[Label, int]]:
-    labels = s.scalars(select(Label).order_by(func.lower(Label.name), Label.id))
-    return [(label, label.name.count("/")) for label in labels]
 
 
 def load_thread(s: Session, thread_id: int) -> Thread | None:

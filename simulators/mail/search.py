@@ -50,6 +50,8 @@ DAY = 86400
 _SENDER = "coalesce({p}.sender_name, '') || ' ' || coalesce({p}.sender_email, '')"
 _RECIPIENTS = ("coalesce({p}.to_addrs, '') || ' ' || coalesce({p}.cc_addrs, '') || ' ' || "
                "coalesce({p}.bcc_addrs, '')")
+# The message columns the index is built from.
+_INDEXED = "id, subject, body, sender_name, sender_email, to_addrs, cc_addrs, bcc_addrs"
 
 
 def _fts_values(prefix: str) -> str:
@@ -73,7 +75,8 @@ def create_search_index(connection: Any) -> None:
         f"BEGIN INSERT INTO {FTS_TABLE}({columns}) VALUES ({_fts_values('new')}); END",
         f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON mail_message "
         f"BEGIN DELETE FROM {FTS_TABLE} WHERE docid = old.id; END",
-        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE ON mail_message "
+        # Only when indexed text changes: marking mail read must not re-index its body.
+        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF {_INDEXED} ON mail_message "
         f"BEGIN DELETE FROM {FTS_TABLE} WHERE docid = old.id; "
         f"INSERT INTO {FTS_TABLE}({columns}) VALUES ({_fts_values('new')}); END",
     ]

@@ -7,7 +7,7 @@ variant's stock is the catalog's `stock` unless the world overrides it in `shop_
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
@@ -80,6 +80,11 @@ class Product(CatalogBase):
     released_days_ago: Mapped[int] = mapped_column(Integer, default=0)
     fast_delivery: Mapped[bool] = mapped_column(default=False)
 
+    # Search counts results per department and brand under the price, rating and delivery
+    # filters: this index answers that without reading the (large) product rows.
+    __table_args__ = (Index("ix_product_facets", "category_id", "brand_id", "price_cents",
+                            "rating_avg", "fast_delivery"),)
+
 
 class Variant(CatalogBase):
     """A buyable variant (one per product when it has no options). `option1`/`option2` are
@@ -95,6 +100,9 @@ class Variant(CatalogBase):
     list_price_cents: Mapped[int] = mapped_column(Integer)  # strike-through price (>= price)
     stock: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+    # "In stock" (search filter, cards) reads a product's variants' stock from this index alone.
+    __table_args__ = (Index("ix_variant_product_stock", "product_id", "stock"),)
 
 
 class CatalogReview(CatalogBase):

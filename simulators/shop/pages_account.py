@@ -39,7 +39,7 @@ async def account_page(request: Request, world: WorldDep) -> HTMLResponse:
     """Your account: profile form and links to addresses and payments."""
     with world.session() as s:
         return render_page("shop/account.html", ui=chrome(s, world, request, active="account"),
-                           person=queries.account(s))
+                           person=queries.account_row(s))
 
 
 @router.post("/account")

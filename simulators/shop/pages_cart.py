@@ -155,12 +155,10 @@ def _render_checkout(request: Request, s: Session, world: World, one: tuple[int,
     offered = [option[0] for option in options]
     chosen = speed if speed in offered else "standard"
     quote = services.quote(s, world, chosen, one)
-    ids = [line.product_id for line in quote.lines]
     return render_page(
         "shop/checkout.html", ui=chrome(s, world, request, active="cart"), quote=quote,
         options=options, chosen=chosen, speed_names=SPEED_NAMES, one=one,
         addresses=queries.addresses(s), cards=queries.cards(s), now=world.now,
-        cards_by_product={c.product.id: c for c in queries.product_cards(s, ids)},
         expired=queries.card_expired, back=_checkout_url(one))
 
 

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from webtwin.simulators.core.web import make_templates, resolve_world, safe_back
 from webtwin.simulators.core.world import UserError, World
 
-from . import queries
+from . import markup, queries
 from .services.common import long_date, short_date
 from .services.errors import ShopNotFound
 
@@ -63,6 +63,7 @@ def templates() -> Environment:
     env.filters["qs"] = lambda params: urlencode(params, doseq=True)
     env.filters["num"] = lambda number: f"{int(number):,}"
     env.globals["queries"] = queries
+    env.globals["mk"] = markup
     return env
 
 

@@ -59,12 +59,10 @@ async def order_page(request: Request, world: WorldDep, order_id: str) -> HTMLRe
         detail = queries.order_detail(s, oid)
         if detail is None:
             raise HTTPException(404, f"there is no order {oid}")
-        cards = {c.product.id: c for c in queries.product_cards(
-            s, [item.product_id for item in detail.items])}
-        reviewed = {pid for pid in cards if queries.own_review(s, pid) is not None}
+        reviewed = queries.reviewed_products(s, [item.product_id for item in detail.items])
         return render_page(
             "shop/order.html", ui=chrome(s, world, request, active="orders"), detail=detail,
-            cards=cards, reviewed=reviewed, now=world.now, reasons=REASON_NAMES,
+            reviewed=reviewed, now=world.now, reasons=REASON_NAMES,
             placed=request.query_params.get("placed") == "1",
             steps=queries.timeline(detail.order, detail.events))
 

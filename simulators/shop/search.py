@@ -27,6 +27,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from webtwin.simulators.core.web import sqlite_connection
 from webtwin.simulators.core.world import World
 
 from .catalog.fts import match_scores
@@ -193,7 +194,7 @@ class _Where:
 
 
 def _names(conn: Any, table: str) -> dict[str, tuple[int, str]]:
-    rows = conn.exec_driver_sql(f"SELECT slug, id, name FROM catalog.{table} ORDER BY id").all()
+    rows = conn.execute(f"SELECT slug, id, name FROM catalog.{table} ORDER BY id").fetchall()
     return {slug: (int(pid), name) for slug, pid, name in rows}
 
 
@@ -230,7 +231,7 @@ def _counts(conn: Any, where: _Where, category: int | None,
     per_category: Counter[int] = Counter()
     per_brand: Counter[int] = Counter()
     total = 0
-    for cid, bid, n in conn.exec_driver_sql(_GROUPS.format(where.sql), tuple(where.args)):
+    for cid, bid, n in conn.execute(_GROUPS.format(where.sql), tuple(where.args)):
         in_brands, in_category = not brands or bid in brands, category in (None, cid)
         per_category[cid] += n if in_brands else 0
         per_brand[bid] += n if in_category else 0
@@ -243,9 +244,9 @@ def _page_ids(conn: Any, where: _Where, sort: str, scores: dict[int, float] | No
     if sort != "relevance" or scores is None:
         sql = (f"SELECT p.id FROM catalog.product AS p WHERE {where.sql} "
                f"ORDER BY {_ORDER_SQL[sort]} LIMIT ? OFFSET ?")
-        return [pid for (pid,) in conn.exec_driver_sql(sql, (*where.args, limit, offset))]
+        return [pid for (pid,) in conn.execute(sql, (*where.args, limit, offset))]
     sql = f"SELECT p.id, p.rating_count FROM catalog.product AS p WHERE {where.sql} ORDER BY p.id"
-    rows = conn.exec_driver_sql(sql, tuple(where.args)).all()
+    rows = conn.execute(sql, tuple(where.args)).fetchall()
     rows.sort(key=lambda row: (-scores[row[0]], -row[1], row[0]))
     return [pid for pid, _ in rows[offset:offset + limit]]
 
@@ -272,7 +273,7 @@ _PAGE_ROWS = (
 def _results(conn: Any, ids: list[int]) -> tuple[SearchResult, ...]:
     if not ids:
         return ()
-    rows = conn.exec_driver_sql(_PAGE_ROWS, (json.dumps(ids),)).all()
+    rows = conn.execute(_PAGE_ROWS, (json.dumps(ids),)).fetchall()
     by_id = {row[0]: SearchResult(int(row[0]), row[1], row[2], int(row[3]), int(row[4]),
                                   float(row[5]), int(row[6]), bool(row[7]), bool(row[8]),
                                   int(row[9])) for row in rows}
@@ -281,7 +282,7 @@ def _results(conn: Any, ids: list[int]) -> tuple[SearchResult, ...]:
 
 def search(s: Session, world: World, query: SearchQuery) -> SearchPage:
     """One page of products for `query` in `world` (stock as the world sees it)."""
-    conn = s.connection()
+    conn = sqlite_connection(s)
     categories, brands = _names(conn, "category"), _names(conn, "brand")
     category = categories.get(query.category or "")
     chosen = {brands[slug][0] for slug in query.brands if slug in brands}

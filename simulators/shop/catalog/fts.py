@@ -86,13 +86,14 @@ def match_scores(connection: Any, text: str) -> dict[int, float] | None:
     for index, word in enumerate(terms):
         variants = forms(word)
         match = " OR ".join(f'"{form}"' for form in variants)
-        rows = connection.exec_driver_sql(_MATCH, (match,)).all()
+        rows = connection.execute(_MATCH, (match,)).fetchall()
         slots = _slots(len(variants))
-        found = {int(docid): _score(info, slots) for docid, info in rows}
         if index == 0:
-            scores = found
-        else:
-            scores = {pid: score + found[pid] for pid, score in scores.items() if pid in found}
+            scores = {int(docid): _score(info, slots) for docid, info in rows}
+        else:  # score only the products still in the running (common words match hundreds)
+            found = {int(docid): info for docid, info in rows}
+            scores = {pid: score + _score(found[pid], slots)
+                      for pid, score in scores.items() if pid in found}
         if not scores:
             break
     return scores
@@ -100,10 +101,10 @@ def match_scores(connection: Any, text: str) -> dict[int, float] | None:
 
 def is_known(connection: Any, word: str) -> bool:
     """Whether a title, brand or department has `word` (in any of its `forms`)."""
-    return connection.exec_driver_sql(_KNOWN, (json.dumps(forms(word)),)).first() is not None
+    return connection.execute(_KNOWN, (json.dumps(forms(word)),)).fetchone() is not None
 
 
 def close_words(connection: Any, word: str, limit: int = 3) -> list[str]:
     """Words of titles, brands and departments spelled like `word`, closest first."""
-    near = connection.exec_driver_sql(_NEAR, (len(word) - 2, len(word) + 2)).all()
+    near = connection.execute(_NEAR, (len(word) - 2, len(word) + 2)).fetchall()
     return difflib.get_close_matches(word, [term for (term,) in near], n=limit, cutoff=0.72)

@@ -47,7 +47,7 @@ def _departments(conn: Any, terms: list[str], categories: dict[str, tuple[int, s
              for word in name.replace("&", " ").split()}
     close = [named[m] for term in terms
              for m in difflib.get_close_matches(term, sorted(named), n=1, cutoff=0.72)]
-    popular = [slug for (slug,) in conn.exec_driver_sql(_POPULAR).all()]
+    popular = [slug for (slug,) in conn.execute(_POPULAR).fetchall()]
     return list(dict.fromkeys(close + popular))[:DEPARTMENTS]
 
 

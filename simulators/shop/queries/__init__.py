@@ -65,12 +65,14 @@ from .product import (
     own_review,
     product_view,
     rating_of,
+    reviewed_products,
     reviews_page,
     sort_reviews,
 )
 from .shopper import (
     HeaderLine,
     account,
+    account_row,
     addresses,
     card_expired,
     cards,
@@ -81,15 +83,15 @@ from .shopper import (
 from .wishlist import WishLine, wishlist_items, wishlists
 
 __all__ = [
-    "Card", "CartLine", "CartView", "DAY", "Delivery", "Department", "HeaderLine",
-    "OPEN_STATUSES", "OrderDetail", "OrderRow", "header_line",
-    "PERIOD_NAMES", "ProductView", "Rating", "ReviewRow", "ReviewsPage", "STATUS_FILTERS",
-    "VariantInfo", "WishLine", "account", "addresses", "all_reviews", "buy_again", "card_expired",
-    "cards", "cart_count", "cart_view", "categories", "category_by_slug", "deals",
-    "default_address", "default_variant", "delivered_products", "delivery_estimates",
-    "department_tiles", "effective_stock", "has_received", "json_list", "midnight",
-    "normalize_period", "notifications", "option_label", "order_detail", "order_list",
-    "order_years", "own_review", "period_range", "product_cards", "product_view", "rating_of",
-    "result_ids", "returnable", "reviews_page", "sort_reviews", "status_line", "stocks",
-    "timeline", "variant_infos", "wishlist_items", "wishlists",
+    "Card", "CartLine", "CartView", "DAY", "Delivery", "Department", "HeaderLine", "OPEN_STATUSES",
+    "OrderDetail", "OrderRow", "header_line", "PERIOD_NAMES", "ProductView", "Rating", "ReviewRow",
+    "ReviewsPage", "STATUS_FILTERS", "VariantInfo", "WishLine", "account", "account_row",
+    "addresses", "all_reviews", "buy_again", "card_expired", "cards", "cart_count", "cart_view",
+    "categories", "category_by_slug", "deals", "default_address", "default_variant",
+    "delivered_products", "delivery_estimates", "department_tiles", "effective_stock",
+    "has_received", "json_list", "midnight", "normalize_period", "notifications", "option_label",
+    "order_detail", "order_list", "order_years", "own_review", "period_range", "product_cards",
+    "product_view", "rating_of", "result_ids", "returnable", "reviewed_products", "reviews_page",
+    "sort_reviews", "status_line", "stocks", "timeline", "variant_infos", "wishlist_items",
+    "wishlists",
 ]

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webtwin.simulators.core.web import placeholders, plain_rows, sql_rows
+
 from ..models import CartItem, Product, Variant
 from ..services.common import option_label as named_options
 from .common import VariantInfo, stocks
-from .shopper import account
 
 __all__ = ["CartLine", "CartView", "cart_count", "cart_view"]
 
 
 @dataclass
 class CartLine:
-    item: CartItem
-    product: Product
+    item: Any  # plain rows (`plain_rows`) of CartItem and Product
+    product: Any
     info: VariantInfo
 
     @property
@@ -55,20 +57,22 @@ def cart_count(s: Session) -> int:
 
 def cart_view(s: Session) -> CartView:
     """Cart lines (oldest first) and "Saved for later"."""
-    items = list(s.scalars(select(CartItem).order_by(CartItem.added_at, CartItem.id)))
+    items = plain_rows(s, CartItem, "ORDER BY added_at, id")
     lines = _lines(s, [(item, item.variant_id) for item in items])
-    person = account(s)
-    view = CartView(promo_code=person.cart_promo_code if person else None)
+    promo = sql_rows(s, "SELECT cart_promo_code FROM shop_account WHERE id = 1")
+    view = CartView(promo_code=promo[0][0] if promo else None)
     for line in lines:
         (view.saved if line.item.saved else view.lines).append(line)
     return view
 
 
-def _lines(s: Session, pairs: Sequence[tuple[CartItem, int]]) -> list[CartLine]:
-    variants = {v.id: v for v in s.scalars(select(Variant).where(
-        Variant.id.in_(sorted({vid for _, vid in pairs}))).order_by(Variant.id))}
-    products = {p.id: p for p in s.scalars(select(Product).where(Product.id.in_(
-        sorted({v.product_id for v in variants.values()}))).order_by(Product.id))}
+def _lines(s: Session, pairs: Sequence[tuple[Any, int]]) -> list[CartLine]:
+    variant_ids = sorted({vid for _, vid in pairs})
+    variants = {v.id: v for v in plain_rows(
+        s, Variant, f"WHERE id IN ({placeholders(variant_ids)})", variant_ids)}
+    product_ids = sorted({v.product_id for v in variants.values()})
+    products = {p.id: p for p in plain_rows(
+        s, Product, f"WHERE id IN ({placeholders(product_ids)})", product_ids)}
     stock = stocks(s, variants)
     return [CartLine(item, products[variants[vid].product_id], VariantInfo(variants[vid],
                                                                           stock[vid]))

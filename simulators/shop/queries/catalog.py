@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Category, Order, OrderItem, Product, Variant
+from webtwin.simulators.core.web import placeholders, plain_rows, sql_rows
+
+from ..models import Category, Product, Variant
 from .common import Card, product_cards
 
 __all__ = [
@@ -41,8 +43,10 @@ def categories(s: Session) -> tuple[Department, ...]:
     return departments
 
 
-def category_by_slug(s: Session, slug: str) -> Category | None:
-    return s.scalars(select(Category).where(Category.slug == slug).limit(1)).first()
+def category_by_slug(s: Session, slug: str) -> Any | None:
+    """The department with this slug (a plain row, see `plain_rows`), or None."""
+    found = plain_rows(s, Category, "WHERE slug = ? LIMIT 1", (slug,))
+    return found[0] if found else None
 
 
 def deals(s: Session, limit: int = 8) -> list[Card]:
@@ -56,8 +60,8 @@ def deals(s: Session, limit: int = 8) -> list[Card]:
     return product_cards(s, _FROM_CATALOG[key])
 
 
-def department_tiles(s: Session) -> list[tuple[Department, Product | None]]:
-    """Each department with its most-rated product (the tile's picture)."""
+def department_tiles(s: Session) -> list[tuple[Department, Any | None]]:
+    """Each department with its most-rated product (a plain row; the tile's picture)."""
     if "tiles" not in _FROM_CATALOG:
         rank = func.row_number().over(
             partition_by=Product.category_id,
@@ -67,18 +71,22 @@ def department_tiles(s: Session) -> list[tuple[Department, Product | None]]:
             ranked.c.category_id)
         _FROM_CATALOG["tiles"] = {int(cid): int(pid) for cid, pid in s.execute(top)}
     best: dict[int, int] = _FROM_CATALOG["tiles"]
-    products = {p.id: p for p in s.scalars(select(Product).where(
-        Product.id.in_(sorted(best.values()))).order_by(Product.id))}
+    ids = sorted(best.values())
+    products = {p.id: p for p in plain_rows(
+        s, Product, f"WHERE id IN ({placeholders(ids)}) ORDER BY id", ids)}
     return [(c, products.get(best.get(c.id, 0))) for c in categories(s)]
+
+
+_DELIVERED = """
+SELECT i.product_id, max(o.delivered_at) AS latest
+FROM shop_order_item i JOIN shop_order o ON o.id = i.order_id
+WHERE o.delivered_at IS NOT NULL GROUP BY i.product_id ORDER BY latest DESC, i.product_id
+"""
 
 
 def delivered_products(s: Session) -> list[int]:
     """Products of delivered (or returned) orders, most recently delivered first."""
-    latest = func.max(Order.delivered_at).label("latest")
-    query = (select(OrderItem.product_id, latest).join(Order, Order.id == OrderItem.order_id)
-             .where(Order.delivered_at.is_not(None)).group_by(OrderItem.product_id)
-             .order_by(latest.desc(), OrderItem.product_id))
-    return [pid for pid, _ in s.execute(query)]
+    return [pid for pid, _ in sql_rows(s, _DELIVERED)]
 
 
 def buy_again(s: Session, limit: int = 6) -> list[Card]:

@@ -7,15 +7,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Brand, Inventory, Product, Variant
+from webtwin.simulators.core.web import placeholders, plain_rows, sql_rows
+
+from ..models import CATALOG, Brand, Inventory, Product, Variant
 
 __all__ = [
-    "DAY", "LOW_STOCK", "Card", "VariantInfo", "default_variant", "effective_stock",
-    "json_list", "midnight", "option_label", "product_cards", "result_ids", "stocks",
-    "variant_infos",
+    "DAY", "LOW_STOCK", "Card", "VariantInfo", "cards_and_variants", "default_variant",
+    "effective_stock", "json_list", "midnight", "option_label", "product_cards", "result_ids",
+    "stocks", "variant_infos",
 ]
 
 DAY = 86400
@@ -24,9 +25,9 @@ LOW_STOCK = 5  # "Only 3 left in stock" below this
 
 @dataclass
 class VariantInfo:
-    """A variant with its effective stock."""
+    """A variant (a plain row, see `plain_rows`, or an ORM object) with its effective stock."""
 
-    variant: Variant
+    variant: Any
     stock: int
 
     @property
@@ -45,10 +46,13 @@ class VariantInfo:
 
 @dataclass
 class Card:
-    """A product as a grid card: its default variant (what quick-add buys) and brand."""
+    """A product as a grid card: its default variant (what quick-add buys) and brand.
 
-    product: Product
-    brand: Brand
+    `product` and `brand` are plain rows (`plain_rows`): pages only read them.
+    """
+
+    product: Any
+    brand: Any
     default: VariantInfo
 
     @property
@@ -75,15 +79,19 @@ def json_list(text: str) -> list[object]:
     return value if isinstance(value, list) else []
 
 
+_STOCKS = f"""
+SELECT v.id, coalesce(i.stock, v.stock) FROM {CATALOG}.{Variant.__tablename__} v
+LEFT JOIN {Inventory.__tablename__} i ON i.variant_id = v.id WHERE v.id IN ({{ids}}) ORDER BY v.id
+"""
+
+
 def stocks(s: Session, variant_ids: Iterable[int]) -> dict[int, int]:
     """Effective stock by variant id (world override, else catalog)."""
     ids = sorted(set(variant_ids))
     if not ids:
         return {}
-    query = (select(Variant.id, func.coalesce(Inventory.stock, Variant.stock))
-             .outerjoin(Inventory, Inventory.variant_id == Variant.id)
-             .where(Variant.id.in_(ids)).order_by(Variant.id))
-    return {vid: int(stock) for vid, stock in s.execute(query)}
+    rows = sql_rows(s, _STOCKS.format(ids=placeholders(ids)), ids)
+    return {vid: int(stock) for vid, stock in rows}
 
 
 def effective_stock(s: Session, variant_id: int) -> int:
@@ -91,14 +99,14 @@ def effective_stock(s: Session, variant_id: int) -> int:
 
 
 def variant_infos(s: Session, product_ids: Sequence[int]) -> dict[int, list[VariantInfo]]:
-    """Each product's variants by position, with effective stock."""
-    query = (select(Variant, func.coalesce(Inventory.stock, Variant.stock))
-             .outerjoin(Inventory, Inventory.variant_id == Variant.id)
-             .where(Variant.product_id.in_(sorted(set(product_ids))))
-             .order_by(Variant.product_id, Variant.position, Variant.id))
+    """Each product's variants by position (plain rows), with effective stock."""
+    ids = sorted(set(product_ids))
+    variants = plain_rows(s, Variant, f"WHERE product_id IN ({placeholders(ids)}) "
+                                      "ORDER BY product_id, position, id", ids)
+    stock = stocks(s, [variant.id for variant in variants])
     found: dict[int, list[VariantInfo]] = {pid: [] for pid in product_ids}
-    for variant, stock in s.execute(query):
-        found[variant.product_id].append(VariantInfo(variant, int(stock)))
+    for variant in variants:
+        found[variant.product_id].append(VariantInfo(variant, stock[variant.id]))
     return found
 
 
@@ -109,19 +117,27 @@ def default_variant(infos: Sequence[VariantInfo]) -> VariantInfo | None:
 
 def product_cards(s: Session, product_ids: Sequence[int]) -> list[Card]:
     """Cards for `product_ids`, in that order (unknown ids skipped)."""
+    return cards_and_variants(s, product_ids)[0]
+
+
+def cards_and_variants(s: Session, product_ids: Sequence[int]
+                       ) -> tuple[list[Card], dict[int, list[VariantInfo]]]:
+    """`product_cards`, with every variant of the carded products (read for the cards)."""
     ids = list(dict.fromkeys(product_ids))
     if not ids:
-        return []
-    query = (select(Product, Brand).join(Brand, Brand.id == Product.brand_id)
-             .where(Product.id.in_(ids)).order_by(Product.id))
-    rows = {product.id: (product, brand) for product, brand in s.execute(query)}
+        return [], {}
+    products = plain_rows(s, Product, f"WHERE id IN ({placeholders(ids)})", ids)
+    brand_ids = sorted({product.brand_id for product in products})
+    brands = {brand.id: brand for brand in plain_rows(
+        s, Brand, f"WHERE id IN ({placeholders(brand_ids)})", brand_ids)}
+    rows = {p.id: (p, brands[p.brand_id]) for p in products if p.brand_id in brands}
     variants = variant_infos(s, [pid for pid in ids if pid in rows])
     cards_found = []
     for pid in ids:
         chosen = default_variant(variants.get(pid, []))
         if pid in rows and chosen is not None:
             cards_found.append(Card(rows[pid][0], rows[pid][1], chosen))
-    return cards_found
+    return cards_found, variants
 
 
 def result_ids(results: Iterable[Any]) -> list[int]:

@@ -6,9 +6,11 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
+
+from webtwin.simulators.core.web import placeholders, plain_rows, sql_rows
 
 from ..models import Order, OrderItem, Return, TrackingEvent
 from ..services.common import long_date, short_date
@@ -31,18 +33,20 @@ RETURN_DAYS = 30
 MIN_NUMBER_DIGITS = 3
 
 
+# Pages and the API only read orders, so these hold plain rows (`plain_rows`: the models'
+# column attributes, no relationships), not ORM objects.
 @dataclass
 class OrderRow:
-    order: Order
-    items: list[OrderItem]
+    order: Any  # an Order row
+    items: list[Any]  # OrderItem rows
 
 
 @dataclass
 class OrderDetail:
-    order: Order
-    items: list[OrderItem]
-    events: list[TrackingEvent]
-    returns: list[Return]
+    order: Any  # an Order row
+    items: list[Any]  # OrderItem rows
+    events: list[Any]  # TrackingEvent rows
+    returns: list[Any]  # Return rows
 
 
 def period_range(period: str, now: int) -> tuple[int | None, int | None]:
@@ -64,26 +68,33 @@ def normalize_period(period: str, years: Sequence[int]) -> str:
 
 def order_years(s: Session) -> list[int]:
     """Years with orders, newest first (the period select's `year-YYYY` options)."""
-    stamps = s.scalars(select(Order.placed_at).order_by(Order.placed_at.desc()))
-    return sorted({dt.datetime.fromtimestamp(t, dt.UTC).year for t in stamps}, reverse=True)
+    stamps = sql_rows(s, "SELECT placed_at FROM shop_order ORDER BY placed_at DESC")
+    return sorted({dt.datetime.fromtimestamp(t, dt.UTC).year for (t,) in stamps}, reverse=True)
 
 
 def order_list(s: Session, now: int, period: str = "3m", status: str = "all",
                q: str = "") -> list[OrderRow]:
     """Orders in a period, with a status filter and a search (item-title words or part of an
     order number), newest first."""
-    query = select(Order).order_by(Order.placed_at.desc(), Order.id.desc())
+    conditions: list[str] = ["1"]
+    params: list[object] = []
     start, end = period_range(period, now)
     if start is not None:
-        query = query.where(Order.placed_at >= start)
+        conditions.append("placed_at >= ?")
+        params.append(start)
     if end is not None:
-        query = query.where(Order.placed_at < end)
-    if STATUS_FILTERS.get(status):
-        query = query.where(Order.status.in_(STATUS_FILTERS[status]))
+        conditions.append("placed_at < ?")
+        params.append(end)
+    statuses = STATUS_FILTERS.get(status)
+    if statuses:
+        conditions.append(f"status IN ({placeholders(statuses)})")
+        params.extend(statuses)
     matching = _matching(q)
     if matching is not None:
-        query = query.where(matching)
-    orders = list(s.scalars(query))
+        conditions.append(matching[0])
+        params.extend(matching[1])
+    orders = plain_rows(s, Order, f"WHERE {' AND '.join(conditions)} "
+                                  "ORDER BY placed_at DESC, id DESC", params)
     items = _items_by_order(s, [o.id for o in orders])
     return [OrderRow(o, items.get(o.id, [])) for o in orders]
 
@@ -97,15 +108,20 @@ def number_fragment(q: str) -> str | None:
     return None
 
 
-def _matching(q: str) -> ColumnElement[bool] | None:
-    """Orders with every word of `q` in an item title, or with `q` in their number."""
+def _matching(q: str) -> tuple[str, list[object]] | None:
+    """Orders with every word of `q` in an item title, or with `q` in their number (a
+    condition on `shop_order` and its parameters)."""
     words = q.split()[:10]
     if not words:
         return None
-    by_title = and_(*(Order.id.in_(select(OrderItem.order_id).where(
-        func.lower(OrderItem.title).like(_like(word), escape="\\"))) for word in words))
+    titled = ("id IN (SELECT order_id FROM shop_order_item "
+              "WHERE lower(title) LIKE ? ESCAPE '\\')")
+    condition = " AND ".join([titled] * len(words))
+    params: list[object] = [_like(word) for word in words]
     fragment = number_fragment(q)
-    return by_title if fragment is None else or_(by_title, Order.number.contains(fragment))
+    if fragment is None:
+        return f"({condition})", params
+    return f"(({condition}) OR number LIKE '%' || ? || '%')", [*params, fragment]
 
 
 def _like(word: str) -> str:
@@ -114,25 +130,24 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
-def _items_by_order(s: Session, order_ids: Sequence[int]) -> dict[int, list[OrderItem]]:
-    found: dict[int, list[OrderItem]] = {}
-    query = select(OrderItem).where(OrderItem.order_id.in_(sorted(order_ids))).order_by(
-        OrderItem.order_id, OrderItem.id)
-    for item in s.scalars(query):
+def _items_by_order(s: Session, order_ids: Sequence[int]) -> dict[int, list[Any]]:
+    found: dict[int, list[Any]] = {}
+    ids = sorted(order_ids)
+    for item in plain_rows(s, OrderItem, f"WHERE order_id IN ({placeholders(ids)}) "
+                                         "ORDER BY order_id, id", ids):
         found.setdefault(item.order_id, []).append(item)
     return found
 
 
 def order_detail(s: Session, order_id: int) -> OrderDetail | None:
-    order = s.get(Order, order_id)
-    if order is None:
+    """An order with its items, tracking events and returns (plain rows), or None."""
+    orders = plain_rows(s, Order, "WHERE id = ?", (order_id,))
+    if not orders:
         return None
-    events = s.scalars(select(TrackingEvent).where(TrackingEvent.order_id == order_id)
-                       .order_by(TrackingEvent.at, TrackingEvent.id))
-    returns = s.scalars(select(Return).where(Return.order_id == order_id)
-                        .order_by(Return.created_at, Return.id))
-    return OrderDetail(order, _items_by_order(s, [order_id]).get(order_id, []), list(events),
-                       list(returns))
+    events = plain_rows(s, TrackingEvent, "WHERE order_id = ? ORDER BY at, id", (order_id,))
+    returns = plain_rows(s, Return, "WHERE order_id = ? ORDER BY created_at, id", (order_id,))
+    return OrderDetail(orders[0], _items_by_order(s, [order_id]).get(order_id, []), events,
+                       returns)
 
 
 def status_line(order: Order) -> str:

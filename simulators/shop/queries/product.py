@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Brand, CatalogReview, Category, Order, OrderItem, Product, Review
+from webtwin.simulators.core.web import placeholders, plain_rows, sql_rows
+
+from ..models import Brand, CatalogReview, Category, Product, Review
 from ..services.pricing import FREE_SHIPPING_MIN_CENTS, SHIPPING, estimated_delivery
 from .common import DAY, VariantInfo, default_variant, json_list, midnight, variant_infos
-from .shopper import account
 
 __all__ = [
     "Delivery", "ProductView", "Rating", "ReviewRow", "ReviewsPage", "all_reviews",
     "delivery_estimates", "has_received", "own_review", "product_view", "rating_of",
-    "reviews_page", "sort_reviews",
+    "reviewed_products", "reviews_page", "sort_reviews",
 ]
 
 
@@ -59,9 +61,9 @@ class ReviewRow:
 
 @dataclass
 class ProductView:
-    product: Product
-    brand: Brand
-    category: Category
+    product: Any  # plain rows (`plain_rows`) of Product, Brand and Category
+    brand: Any
+    category: Any
     variants: list[VariantInfo]
     selected: VariantInfo
     option_names: list[str]
@@ -85,9 +87,7 @@ class ReviewsPage:
 def product_view(s: Session, now: int, product_id: int,
                  variant_id: int | None = None) -> ProductView | None:
     """Everything the product page shows, or None for an unknown product."""
-    row = s.execute(select(Product, Brand, Category).join(Brand, Brand.id == Product.brand_id)
-                    .join(Category, Category.id == Product.category_id)
-                    .where(Product.id == product_id)).first()
+    row = _product_row(s, product_id)
     infos = variant_infos(s, [product_id])[product_id]
     chosen = next((i for i in infos if i.variant.id == variant_id), None) or default_variant(infos)
     if row is None or chosen is None:
@@ -102,6 +102,17 @@ def product_view(s: Session, now: int, product_id: int,
         delivery_estimates(now, chosen.variant.price_cents, product.fast_delivery))
 
 
+def _product_row(s: Session, product_id: int) -> tuple[Any, Any, Any] | None:
+    """The product with its brand and department (plain rows), or None."""
+    found = plain_rows(s, Product, "WHERE id = ?", (product_id,))
+    if not found:
+        return None
+    product = found[0]
+    brand = plain_rows(s, Brand, "WHERE id = ?", (product.brand_id,))
+    category = plain_rows(s, Category, "WHERE id = ?", (product.category_id,))
+    return (product, brand[0], category[0]) if brand and category else None
+
+
 def _specs(product: Product) -> list[tuple[str, str]]:
     pairs = []
     for pair in json_list(product.specs):
@@ -112,13 +123,21 @@ def _specs(product: Product) -> list[tuple[str, str]]:
 
 def own_review(s: Session, product_id: int) -> ReviewRow | None:
     """The shopper's own review of a product, as a review row."""
-    mine = s.scalars(select(Review).where(Review.product_id == product_id)
-                     .order_by(Review.id).limit(1)).first()
-    if mine is None:
+    found = plain_rows(s, Review, "WHERE product_id = ? ORDER BY id LIMIT 1", (product_id,))
+    if not found:
         return None
-    person = account(s)
-    return ReviewRow(f"own-{mine.id}", person.name if person else "You", mine.rating, mine.title,
+    mine = found[0]
+    names = sql_rows(s, "SELECT name FROM shop_account WHERE id = 1")
+    return ReviewRow(f"own-{mine.id}", names[0][0] if names else "You", mine.rating, mine.title,
                      mine.body, mine.created_at, 0, True, mine=True)
+
+
+def reviewed_products(s: Session, product_ids: Sequence[int]) -> set[int]:
+    """Those of the products the shopper has reviewed (one statement for an order's items)."""
+    ids = sorted(set(product_ids))
+    rows = sql_rows(s, f"SELECT product_id FROM shop_review WHERE product_id IN "
+                       f"({placeholders(ids)})", ids)
+    return {product_id for (product_id,) in rows}
 
 
 def rating_of(product: Product, own: ReviewRow | None) -> Rating:
@@ -136,11 +155,10 @@ def rating_of(product: Product, own: ReviewRow | None) -> Rating:
 
 def all_reviews(s: Session, now: int, product_id: int) -> list[ReviewRow]:
     """Catalog reviews (dated relative to the clock) and the shopper's own, unsorted."""
-    query = select(CatalogReview).where(CatalogReview.product_id == product_id).order_by(
-        CatalogReview.id)
+    found = plain_rows(s, CatalogReview, "WHERE product_id = ? ORDER BY id", (product_id,))
     rows = [ReviewRow(str(r.id), r.author, r.rating, r.title, r.body,
                       midnight(now) - r.days_ago * DAY, r.helpful, r.verified)
-            for r in s.scalars(query)]
+            for r in found]
     own = own_review(s, product_id)
     return rows + ([own] if own else [])
 
@@ -164,7 +182,10 @@ def reviews_page(s: Session, now: int, product_id: int, sort: str, stars: int | 
 
 def has_received(s: Session, product_id: int) -> bool:
     """Whether an order delivered this product to the shopper (so they may review it)."""
-    query = (select(OrderItem.id).join(Order, Order.id == OrderItem.order_id)
-             .where(OrderItem.product_id == product_id, Order.delivered_at.is_not(None))
-             .order_by(OrderItem.id).limit(1))
-    return s.scalar(query) is not None
+    return bool(sql_rows(s, _RECEIVED, (product_id,)))
+
+
+_RECEIVED = """
+SELECT 1 FROM shop_order_item i JOIN shop_order o ON o.id = i.order_id
+WHERE i.product_id = ? AND o.delivered_at IS NOT NULL LIMIT 1
+"""

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from webtwin.simulators.core.web import plain_rows
 
 from ..models import Wishlist, WishlistItem
 from ..services.common import option_label as named_options
-from .common import Card, VariantInfo, product_cards, variant_infos
+from .common import Card, VariantInfo, cards_and_variants
 
 __all__ = ["WishLine", "wishlist_items", "wishlists"]
 
 
 @dataclass
 class WishLine:
-    item: WishlistItem
+    item: Any  # a WishlistItem row (`plain_rows`)
     card: Card
     chosen: VariantInfo
 
@@ -25,18 +27,17 @@ class WishLine:
         return named_options(self.card.product, self.chosen.variant)
 
 
-def wishlists(s: Session) -> list[Wishlist]:
-    """The shopper's lists, default first, then by creation."""
-    query = select(Wishlist).order_by(Wishlist.is_default.desc(), Wishlist.created_at, Wishlist.id)
-    return list(s.scalars(query))
+def wishlists(s: Session) -> list[Any]:
+    """The shopper's lists (plain rows), default first, then by creation."""
+    return plain_rows(s, Wishlist, "ORDER BY is_default DESC, created_at, id")
 
 
 def wishlist_items(s: Session, wishlist_id: int) -> list[WishLine]:
     """A list's items, newest first, with their product card and chosen variant."""
-    items = list(s.scalars(select(WishlistItem).where(WishlistItem.wishlist_id == wishlist_id)
-                           .order_by(WishlistItem.added_at.desc(), WishlistItem.id.desc())))
-    found = {card.product.id: card for card in product_cards(s, [i.product_id for i in items])}
-    variants = variant_infos(s, sorted(found))
+    items = plain_rows(s, WishlistItem, "WHERE wishlist_id = ? ORDER BY added_at DESC, id DESC",
+                       (wishlist_id,))
+    cards, variants = cards_and_variants(s, [i.product_id for i in items])
+    found = {card.product.id: card for card in cards}
     lines = []
     for item in items:
         card = found.get(item.product_id)

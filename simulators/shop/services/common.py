@@ -32,7 +32,7 @@ __all__ = [
     "DAY", "HOUR", "MAX_QUANTITY", "account", "check_quantity", "check_stock", "clean_text",
     "clock", "default_variant", "get_address", "get_card", "get_cart_item", "get_order",
     "get_product", "get_variant", "get_wishlist", "get_wishlist_item", "long_date", "money",
-    "option_label", "session_now", "set_stock", "short_date", "stock_of",
+    "option_label", "option_text", "session_now", "set_stock", "short_date", "stock_of",
 ]
 
 HOUR = 3600
@@ -185,10 +185,14 @@ def clean_text(value: object, limit: int, what: str, *, required: bool = True) -
 
 def option_label(product: Product, variant: Variant) -> str:
     """"Colour: Red · Size: M" (empty for a product without options)."""
-    names = json.loads(product.options or "[]")
-    values = [variant.option1, variant.option2]
-    return " · ".join(f"{name}: {value}" for name, value in zip(names, values, strict=False)
-                      if value)
+    return option_text(product.options, variant.option1, variant.option2)
+
+
+def option_text(options: str | None, option1: str, option2: str) -> str:
+    """`option_label` from the columns: the product's option names (JSON) and the values."""
+    names = json.loads(options or "[]")
+    return " · ".join(f"{name}: {value}" for name, value in zip(names, [option1, option2],
+                                                                 strict=False) if value)
 
 
 def money(cents: int) -> str:
