@@ -16,6 +16,7 @@ import gymnasium as gym
 from webtwin.seeds import SPLITS
 from webtwin.simulators import site_sets, task_families
 from webtwin.simulators.core import HostedWorld, TaskFamily, TaskInstance, World, substream
+from webtwin.simulators.core.tasks import judge
 
 from .actions import ActionError, ParsedAction, parse_action
 from .server import InProcessServer, shared_server
@@ -133,14 +134,7 @@ class WebtwinEnvBase(gym.Env[Observation, str]):
         family, instance = hosted.family, hosted.instance
         assert family is not None and instance is not None
 
-        def verify() -> Any:
-            before = World.from_bytes(self._specs, hosted.start)
-            try:
-                return family.verify(instance, before, hosted.world, answer)
-            finally:
-                before.close()
-
-        verdict = self._in_world(verify)
+        verdict = self._in_world(judge, family, instance, hosted.start, hosted.world, answer)
         self._done = True
         info["verdict"] = verdict.to_json()
         return verdict.reward

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+from sqlalchemy import Column, Integer, MetaData, Table, Text
+
 from webtwin.simulators.core import SiteSpec, World, WorldFactory
 from webtwin.simulators.core.models import ScheduledEvent
 from webtwin.simulators.core.state import diff_connections
+from webtwin.simulators.core.tasks import agent_changes
 
 
 def test_generation_is_deterministic(site: SiteSpec) -> None:
@@ -96,3 +102,71 @@ def test_snapshot_survives_disk(world: World, tmp_path) -> None:  # type: ignore
     path.write_bytes(world.snapshot())
     loaded = World.from_bytes(list(world.sites.values()), path.read_bytes())
     assert loaded.digest() == world.digest()
+
+
+def test_diffs_of_other_schemas_with_the_same_cookie_stay_right() -> None:
+    # SQLite re-reads a schema after `deserialize` only if the schema cookie changed: two
+    # kinds of world whose cookies are equal must not share the thread's diff connection.
+    table = Table("item", MetaData(), Column("id", Integer, primary_key=True), Column("v", Text))
+
+    def image(item_first: bool, value: str) -> sqlite3.Connection:
+        conn = sqlite3.connect(":memory:")
+        creates = ["CREATE TABLE item (id INTEGER PRIMARY KEY, v TEXT)",
+                   "CREATE TABLE pad (id INTEGER PRIMARY KEY)"]
+        for create in creates if item_first else reversed(creates):  # other root pages
+            conn.execute(create)
+        conn.execute("INSERT INTO item VALUES (1, ?)", (value,))
+        conn.commit()
+        return conn
+
+    one_kind, other_kind = image(True, "a"), image(False, "b")
+    assert one_kind.execute("PRAGMA schema_version").fetchone() == \
+        other_kind.execute("PRAGMA schema_version").fetchone()
+    assert not diff_connections(one_kind, one_kind, [table])
+    diff = diff_connections(other_kind, image(False, "b2"), [table])
+    assert diff.table("item").updated == [({"id": 1, "v": "b"}, {"id": 1, "v": "b2"})]
+
+
+def test_read_only_world_reads_each_image_and_refuses_writes(site: SiteSpec,
+                                                             factory: WorldFactory) -> None:
+    images = [factory.template([site], seed) for seed in (1, 2, 1)]
+    digests = [World.from_bytes([site], image).digest() for image in images]
+    kept = []
+    for image, digest in zip(images, digests, strict=True):
+        with World.read_only([site], image) as world:
+            kept.append(world)
+            assert world.digest() == digest
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                world.conn.execute("UPDATE world_meta SET value = 'x' WHERE key = 'now'")
+    assert kept[0] is kept[1] is kept[2], "the thread keeps one world per site set"
+    with World.read_only([site], images[0]) as outer:
+        with World.read_only([site], images[1]) as nested:
+            assert nested is not outer and nested.digest() == digests[1]
+        assert outer.digest() == digests[0]
+
+
+def test_read_only_world_refuses_full_text_tables(factory: WorldFactory) -> None:
+    from webtwin.simulators import SITES
+    from webtwin.simulators.mail.search import FTS_TABLE
+
+    mail = SITES["mail"]
+    with World.read_only([mail], factory.template([mail], 1)) as world:
+        with pytest.raises(sqlite3.DatabaseError, match="prohibited|not authorized"):
+            world.conn.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH 'a'")
+
+
+def test_agent_changes_without_due_events_match_the_advanced_baseline(world: World) -> None:
+    after = world.fork()
+    after.conn.execute("DELETE FROM world_meta WHERE key = 'probe'")  # no change: a no-op
+    due = world.conn.execute("SELECT min(due_at) FROM scheduled_event WHERE NOT fired")
+    next_due = due.fetchone()[0]
+    after.advance_to(next_due - 1)  # time passes, nothing fires
+    assert not world.events_due(after.now)
+    fast = agent_changes(world, after)
+    baseline = world.fork()
+    baseline.advance_to(after.now)
+    tables = [t for t in world.tables() if not t.info.get("bookkeeping")]
+    assert fast == diff_connections(baseline.conn, after.conn, tables)
+    after.advance_to(next_due)
+    assert world.events_due(after.now)
+    assert not agent_changes(world, after), "what time alone does is not the agent's doing"

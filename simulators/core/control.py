@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from .state import diff_connections
 from .store import HostedWorld, UnknownWorld, WorldStore
+from .tasks import judge
 from .world import World
 
 __all__ = ["CONTROL_PREFIX", "build_control_router"]
@@ -126,11 +127,8 @@ def build_control_router() -> APIRouter:
     async def world_diff(request: Request, world_id: str) -> dict[str, Any]:
         """Row-level changes since the world's start state."""
         hosted = _hosted(request, world_id)
-        start = World.from_bytes(list(hosted.world.sites.values()), hosted.start)
-        try:
+        with World.read_only(list(hosted.world.sites.values()), hosted.start) as start:
             return diff_connections(start.conn, hosted.world.conn, hosted.world.tables()).to_json()
-        finally:
-            start.close()
 
     @router.post("/worlds/{world_id}/advance")
     async def advance_world(request: Request, world_id: str, body: Advance) -> dict[str, int]:
@@ -144,12 +142,8 @@ def build_control_router() -> APIRouter:
         hosted = _hosted(request, world_id)
         if hosted.family is None or hosted.instance is None:
             raise HTTPException(409, "this world was created without a task")
-        start = World.from_bytes(list(hosted.world.sites.values()), hosted.start)
-        try:
-            verdict = hosted.family.verify(hosted.instance, start, hosted.world, body.answer)
-        finally:
-            start.close()
-        return verdict.to_json()
+        return judge(hosted.family, hosted.instance, hosted.start, hosted.world,
+                     body.answer).to_json()
 
     return router
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import Table
 
-__all__ = ["Row", "TableDiff", "WorldDiff", "digest_connection", "diff_connections", "read_rows"]
+__all__ = ["Row", "TableDiff", "WorldDiff", "digest_connection", "diff_connections", "read_rows",
+           "schema_text"]
 
 Row = dict[str, Any]
 
@@ -95,7 +96,7 @@ def diff_connections(
     thread, so each table's queries are compiled once, not once per diff (in a fresh
     connection compiling them was half the cost of a diff). Neither connection is changed.
     """
-    conn = _diff_connection()
+    conn = _diff_connection((schema_text(before), schema_text(after)))
     conn.deserialize(before.serialize(), name=_BEFORE)
     conn.deserialize(after.serialize(), name=_AFTER)
     result = WorldDiff()
@@ -108,15 +109,30 @@ _BEFORE, _AFTER = "webtwin_before", "webtwin_after"
 _DIFF = threading.local()
 
 
-def _diff_connection() -> sqlite3.Connection:
-    """This thread's connection for diffs, with the two schemas a diff fills."""
-    conn: sqlite3.Connection | None = getattr(_DIFF, "conn", None)
+def _diff_connection(schemas: tuple[str, str]) -> sqlite3.Connection:
+    """This thread's connection for diffs of images with these schemas (`schema_text`), with the
+    two attached databases a diff fills.
+
+    One per pair of schemas, because SQLite parses a schema again after `deserialize` only
+    when the image's schema cookie differs from the one it parsed: an image of another schema
+    with the same cookie (the same number of schema changes built it) would be read through
+    the old schema's tables and root pages, silently wrong."""
+    connections: dict[tuple[str, str], sqlite3.Connection] | None = getattr(_DIFF, "conns", None)
+    if connections is None:
+        connections = _DIFF.conns = {}
+    conn = connections.get(schemas)
     if conn is None:
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         for schema in (_BEFORE, _AFTER):
             conn.execute(f"ATTACH DATABASE ':memory:' AS {schema}")
-        _DIFF.conn = conn
+        connections[schemas] = conn
     return conn
+
+
+def schema_text(conn: sqlite3.Connection) -> str:
+    """The main database's schema as SQLite holds it: every object's SQL and root page."""
+    rows = conn.execute("SELECT type, name, rootpage, sql FROM main.sqlite_master ORDER BY rowid")
+    return "\n".join(map(repr, rows))
 
 
 def _diff_table(conn: sqlite3.Connection, table: Table) -> TableDiff:

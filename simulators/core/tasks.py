@@ -19,7 +19,8 @@ from .world import World
 __all__ = [
     "Allow", "Check", "TaskFamily", "TaskInstance", "TaskUnavailable", "Verdict",
     "agent_changes", "allow_any", "answer_check", "changed", "discover_families", "inserted",
-    "is_delete", "is_insert", "is_update", "normalize_answer", "only_expected_changes", "pick",
+    "is_delete", "is_insert", "is_update", "judge", "normalize_answer", "only_expected_changes",
+    "pick",
 ]
 
 T = TypeVar("T")
@@ -108,16 +109,28 @@ class TaskFamily(ABC):
         """Oracle: actions in the env's action language that solve `instance` from its start."""
 
 
+def judge(family: TaskFamily, instance: TaskInstance, start: bytes, end: World,
+          answer: str | None) -> Verdict:
+    """`family`'s verdict on `end`, against the episode's start state `start` (an image),
+    which the verifier reads as a read-only world (`World.read_only`)."""
+    with World.read_only(list(end.sites.values()), start) as before:
+        return family.verify(instance, before, end, answer)
+
+
 def agent_changes(before: World, after: World) -> WorldDiff:
     """What the agent changed: `after` against `before` advanced to the same virtual time.
 
     Time alone delivers mail and fires other events; advancing a copy of the start state
-    to the final time and diffing against it leaves only the agent's doing.
+    to the final time and diffing against it leaves only the agent's doing. When no event
+    falls due by then, advancing would only move the clock (bookkeeping, not diffed), so the
+    start state itself is the baseline.
     """
+    tables = [t for t in after.tables() if not t.info.get("bookkeeping")]
+    if not before.events_due(after.now):
+        return diff_connections(before.conn, after.conn, tables)
     baseline = before.fork()
     try:
         baseline.advance_to(after.now)
-        tables = [t for t in after.tables() if not t.info.get("bookkeeping")]
         return diff_connections(baseline.conn, after.conn, tables)
     finally:
         baseline.close()

@@ -37,7 +37,7 @@ from .generation import WorldFactory
 from .rng import substream
 from .site import SiteSpec
 from .store import WorldStore
-from .tasks import TaskFamily, TaskInstance, Verdict
+from .tasks import TaskFamily, TaskInstance, Verdict, judge
 from .web import WORLD_COOKIE
 from .world import World
 
@@ -115,12 +115,8 @@ class TaskHarness:
 
     def verify(self, family: TaskFamily, start: World, instance: TaskInstance, end: World,
                answer: str | None = None) -> Verdict:
-        """The family's verdict on `end`, judged against a throwaway copy of `start`."""
-        before = World.from_bytes(self.specs, start.snapshot())
-        try:
-            return family.verify(instance, before, end, answer)
-        finally:
-            before.close()
+        """The family's verdict on `end`, judged against `start` as the envs judge it."""
+        return judge(family, instance, start.snapshot(), end, answer)
 
     def outcome(self, family: TaskFamily, seed: int, *effects: Effect,
                 then: Effect | None = None) -> tuple[TaskInstance, Verdict]:

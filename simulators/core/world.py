@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from .models import CoreBase, ScheduledEvent, WorldMeta
 from .rng import derive_seed, substream
 from .shared import attach_shared
 from .site import SiteSpec
-from .state import digest_connection
+from .state import digest_connection, schema_text
 
 __all__ = ["World", "UserError", "WORLD_EPOCH"]
 
@@ -78,6 +79,40 @@ class World:
         world = cls(sites)
         world.restore(data)
         return world
+
+    @classmethod
+    @contextmanager
+    def read_only(cls, sites: Sequence[SiteSpec], data: bytes) -> Iterator[World]:
+        """The image `data` as a world that can only be read, while the block runs.
+
+        Verification reads the start state of every episode. A new connection parses the
+        whole schema on its first statement and prepares every query again; this world's
+        connection is kept by the thread for the next image of the same sites, with both
+        done (SQLite keeps a parsed schema across `deserialize` while the schema cookie
+        matches; `schema_text` checks that the schema itself does). Writes fail (`PRAGMA
+        query_only`), and so does any statement on a virtual (full-text) table, which caches
+        index state in its connection that the next image would leave stale. `fork()` gives a
+        writable copy on a connection of its own.
+        """
+        key = tuple(sorted(site.name for site in sites))
+        kept: dict[tuple[str, ...], tuple[World, str]] = _READERS.__dict__.setdefault("kept", {})
+        reader = kept.pop(key, None)  # a nested block of the same sites gets a world of its own
+        if reader is not None:
+            reader[0].conn.deserialize(data)
+            if schema_text(reader[0].conn) != reader[1]:
+                reader[0].close()
+                reader = None
+        if reader is None:
+            connection = _read_only_connection(sites, data)
+            reader = (cls(sites, connection), schema_text(connection))
+        world = reader[0]
+        try:
+            yield world
+        finally:
+            if world.conn.in_transaction:  # a session left open must not block the next image
+                world.conn.execute("ROLLBACK")
+            if kept.setdefault(key, reader) is not reader:
+                world.close()
 
     # -- sessions ---------------------------------------------------------------------------
     def session(self) -> Session:
@@ -154,7 +189,7 @@ class World:
     def advance_to(self, when: int) -> int:
         """Move the clock to `when` (never backwards), firing due events in order."""
         target = max(when, self.now)
-        if not self._event_due(target):
+        if not self.events_due(target):
             # The common step: nothing fires, so skip the ORM and set the clock in one statement.
             self.conn.execute("UPDATE world_meta SET value = ? WHERE key = 'now'", (str(target),))
             return 0
@@ -174,7 +209,8 @@ class World:
             _set_now(session, target)
         return fired
 
-    def _event_due(self, when: int) -> bool:
+    def events_due(self, when: int) -> bool:
+        """Whether advancing the clock to `when` would fire any event."""
         row = self.conn.execute(
             "SELECT 1 FROM scheduled_event WHERE NOT fired AND due_at <= ? LIMIT 1", (when,))
         return row.fetchone() is not None
@@ -248,6 +284,28 @@ def _connect(sites: Iterable[SiteSpec]) -> sqlite3.Connection:
     connection = sqlite3.connect(":memory:", uri=True, check_same_thread=False)
     connection.isolation_level = None
     _attach(connection, sites)
+    return connection
+
+
+_READERS = threading.local()  # per thread: the connection `World.read_only` keeps per sites
+
+
+def _read_only_connection(sites: Iterable[SiteSpec], data: bytes) -> sqlite3.Connection:
+    """A connection holding `data` that refuses writes and any use of a virtual table."""
+    connection = _connect(())
+    connection.deserialize(data)
+    _attach(connection, sites)
+    virtual = {name for (name,) in connection.execute(
+        "SELECT name FROM main.sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")}
+
+    def authorize(action: int, table: str | None, *_: str | None) -> int:
+        if table is not None and (table in virtual
+                                  or any(table.startswith(name + "_") for name in virtual)):
+            return sqlite3.SQLITE_DENY
+        return sqlite3.SQLITE_OK
+
+    connection.execute("PRAGMA query_only = ON")
+    connection.set_authorizer(authorize)
     return connection
 
 
