@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Table
 
 __all__ = ["Row", "TableDiff", "WorldDiff", "digest_connection", "diff_connections", "read_rows",
-           "schema_text"]
+           "schema_cookie"]
 
 Row = dict[str, Any]
 
@@ -96,9 +96,12 @@ def diff_connections(
     thread, so each table's queries are compiled once, not once per diff (in a fresh
     connection compiling them was half the cost of a diff). Neither connection is changed.
     """
-    conn = _diff_connection((schema_text(before), schema_text(after)))
-    conn.deserialize(before.serialize(), name=_BEFORE)
-    conn.deserialize(after.serialize(), name=_AFTER)
+    tables = list(tables)
+    images = before.serialize(), after.serialize()
+    conn = _diff_connection((tuple(table.name for table in tables),
+                             *(schema_cookie(image) for image in images)))
+    conn.deserialize(images[0], name=_BEFORE)
+    conn.deserialize(images[1], name=_AFTER)
     result = WorldDiff()
     for table in tables:
         result.tables[table.name] = _diff_table(conn, table)
@@ -109,30 +112,31 @@ _BEFORE, _AFTER = "webtwin_before", "webtwin_after"
 _DIFF = threading.local()
 
 
-def _diff_connection(schemas: tuple[str, str]) -> sqlite3.Connection:
-    """This thread's connection for diffs of images with these schemas (`schema_text`), with the
-    two attached databases a diff fills.
+def _diff_connection(kind: tuple[Any, ...]) -> sqlite3.Connection:
+    """This thread's connection for diffs of this kind of image (the tables diffed and both
+    images' schema cookies), with the two attached databases a diff fills.
 
-    One per pair of schemas, because SQLite parses a schema again after `deserialize` only
-    when the image's schema cookie differs from the one it parsed: an image of another schema
-    with the same cookie (the same number of schema changes built it) would be read through
-    the old schema's tables and root pages, silently wrong."""
-    connections: dict[tuple[str, str], sqlite3.Connection] | None = getattr(_DIFF, "conns", None)
+    One per kind, because SQLite parses a schema again after `deserialize` only when the
+    image's schema cookie differs from the one it parsed: an image of other tables with the
+    same cookie (the same number of schema changes built it) would be read through the old
+    schema's tables and root pages, silently wrong. Images of the same tables hold the same
+    schema (each site's is fixed by its code), so their diffs share a connection."""
+    connections: dict[tuple[Any, ...], sqlite3.Connection] | None = getattr(_DIFF, "conns", None)
     if connections is None:
         connections = _DIFF.conns = {}
-    conn = connections.get(schemas)
+    conn = connections.get(kind)
     if conn is None:
         conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         for schema in (_BEFORE, _AFTER):
             conn.execute(f"ATTACH DATABASE ':memory:' AS {schema}")
-        connections[schemas] = conn
+        connections[kind] = conn
     return conn
 
 
-def schema_text(conn: sqlite3.Connection) -> str:
-    """The main database's schema as SQLite holds it: every object's SQL and root page."""
-    rows = conn.execute("SELECT type, name, rootpage, sql FROM main.sqlite_master ORDER BY rowid")
-    return "\n".join(map(repr, rows))
+def schema_cookie(image: bytes) -> bytes:
+    """The schema cookie of a database image (header bytes 40-43): it changes with every
+    change to the schema, and SQLite re-reads a schema only when it does."""
+    return image[40:44]
 
 
 def _diff_table(conn: sqlite3.Connection, table: Table) -> TableDiff:

@@ -22,7 +22,7 @@ from .models import CoreBase, ScheduledEvent, WorldMeta
 from .rng import derive_seed, substream
 from .shared import attach_shared
 from .site import SiteSpec
-from .state import digest_connection, schema_text
+from .state import digest_connection, schema_cookie
 
 __all__ = ["World", "UserError", "WORLD_EPOCH"]
 
@@ -88,23 +88,23 @@ class World:
         Verification reads the start state of every episode. A new connection parses the
         whole schema on its first statement and prepares every query again; this world's
         connection is kept by the thread for the next image of the same sites, with both
-        done (SQLite keeps a parsed schema across `deserialize` while the schema cookie
-        matches; `schema_text` checks that the schema itself does). Writes fail (`PRAGMA
-        query_only`), and so does any statement on a virtual (full-text) table, which caches
-        index state in its connection that the next image would leave stale. `fork()` gives a
-        writable copy on a connection of its own.
+        done: SQLite keeps a parsed schema across `deserialize` while the image's schema
+        cookie is the one it parsed (the sites' code fixes their schema, and the cookie is
+        checked). Writes fail (`PRAGMA query_only`), and so does any statement on a virtual
+        (full-text) table, which caches index state in its connection that the next image
+        would leave stale. `fork()` gives a writable copy on a connection of its own.
         """
         key = tuple(sorted(site.name for site in sites))
-        kept: dict[tuple[str, ...], tuple[World, str]] = _READERS.__dict__.setdefault("kept", {})
+        kept: dict[tuple[str, ...], tuple[World, bytes]] = _READERS.__dict__.setdefault("kept",
+                                                                                        {})
         reader = kept.pop(key, None)  # a nested block of the same sites gets a world of its own
-        if reader is not None:
-            reader[0].conn.deserialize(data)
-            if schema_text(reader[0].conn) != reader[1]:
-                reader[0].close()
-                reader = None
+        if reader is not None and reader[1] != schema_cookie(data):
+            reader[0].close()
+            reader = None
         if reader is None:
-            connection = _read_only_connection(sites, data)
-            reader = (cls(sites, connection), schema_text(connection))
+            reader = (cls(sites, _read_only_connection(sites, data)), schema_cookie(data))
+        else:
+            reader[0].conn.deserialize(data)
         world = reader[0]
         try:
             yield world
