@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from webtwin.simulators.core import actions as act
 from webtwin.simulators.core.rng import Random
 from webtwin.simulators.core.tasks import Check, TaskFamily, TaskInstance, Verdict, agent_changes
 from webtwin.simulators.core.world import World
 
-from ..models import Thread
-from ._common import all_threads, domain_of, is_update, live_threads, pick, received, verdict
+from ..models import Message, Thread
+from ._common import domain_of, is_update, live_threads, pick, received, verdict
 
 __all__ = ["TrashPromotionsFrom"]
 
@@ -66,8 +68,11 @@ class TrashPromotionsFrom(TaskFamily):
         with after.session() as s:
             threads = [s.get(Thread, i) for i in p["thread_ids"]]
             left = [t.id for t in threads if t is not None and not t.trashed]
-            theirs = [t.id for t in all_threads(s)
-                      if any(domain_of(m.sender_email) == p["domain"] for m in received(t))]
+            # the threads with mail received from the domain (two columns, not every thread)
+            received_from = s.execute(select(Message.thread_id, Message.sender_email)
+                                      .where(Message.status == "received"))
+            theirs = sorted({thread_id for thread_id, email in received_from
+                             if domain_of(email) == p["domain"]})
         return verdict([Check("all trashed", not left, f"not trashed: {left}")],
                        diff, is_update("mail_thread", theirs, TRASH_FIELDS))
 
