@@ -141,28 +141,39 @@ class _Lane:
 
 
 def run_episode(env: gym.Env[Any, Any], policy: Policy, spec: EpisodeSpec) -> EpisodeOutcome:
-    """Reset `env` to the spec's world and task, let `policy` act until the episode ends."""
-    clock = _Clock()
+    """Reset `env` to the spec's world and task, let `policy` act until the episode ends.
+
+    The loop runs once per env step and text-mode steps are cheap (~0.1 ms), so it keeps its
+    bookkeeping in locals: the record's lists, the step log's `add` and the phase times."""
+    started = time.perf_counter()  # allow-nondeterminism: reported durations only
     options = {"task": spec.task} if spec.task else None
     observation, info = env.reset(seed=spec.seed, options=options)
     policy.begin(env, spec.seed)
-    clock.lap("reset")
+    reset = time.perf_counter()  # allow-nondeterminism: reported durations only
     record = _start_record(spec, observation, info)
+    actions, rewards, errors = record["actions"], record["rewards"], record["errors"]
     shots = _screenshots(env, spec)
     log = StepLog()
     log.add(0, observation, screenshot=shots.take(0) if shots else None)
+    act, step, add = policy.act, env.step, log.add
+    clock = time.perf_counter  # allow-nondeterminism: reported durations only
+    acting = stepping = 0.0
     terminated = truncated = False
     while not (terminated or truncated):
-        clock.start()
-        action = policy.act(observation, info)
-        clock.lap("policy")
-        observation, reward, terminated, truncated, info = env.step(action)
-        clock.lap("env")
-        _append_step(record, action, float(reward), observation["last_action_error"])
-        log.add(record["steps"], observation, action, float(reward),
-                shots.take(record["steps"]) if shots else None)
+        before = clock()  # allow-nondeterminism: reported durations only
+        action = act(observation, info)
+        acted = clock()  # allow-nondeterminism: reported durations only
+        observation, reward, terminated, truncated, info = step(action)
+        stepped = clock()  # allow-nondeterminism: reported durations only
+        acting, stepping = acting + acted - before, stepping + stepped - acted
+        reward = float(reward)
+        actions.append(action)
+        rewards.append(reward)
+        errors.append(observation["last_action_error"])
+        add(len(actions), observation, action, reward, shots.take(len(actions)) if shots else None)
+    record["steps"] = len(actions)
     _finish_record(record, policy, info, terminated, truncated)
-    record["durations"] = clock.totals()
+    record["durations"] = _durations(started, reset, acting, stepping)
     if shots is None:
         return EpisodeOutcome(record, log.text())
     return EpisodeOutcome(record, log.text(), shots.files, shots.folder)
@@ -186,13 +197,6 @@ def _start_record(spec: EpisodeSpec, observation: dict[str, str], info: dict[str
             "steps": 0, "steps_file": f"{STEPS_DIR}/{safe_name(spec.episode_id)}.jsonl.gz"}
 
 
-def _append_step(record: dict[str, Any], action: str, reward: float, error: str) -> None:
-    record["actions"].append(action)
-    record["rewards"].append(reward)
-    record["errors"].append(error)
-    record["steps"] += 1
-
-
 def _finish_record(record: dict[str, Any], policy: Policy, info: dict[str, Any],
                    terminated: bool, truncated: bool) -> None:
     record["reward"] = record["rewards"][-1] if record["rewards"] else 0.0
@@ -203,23 +207,9 @@ def _finish_record(record: dict[str, Any], policy: Policy, info: dict[str, Any],
     record["policy"] = report() if report is not None else {}
 
 
-class _Clock:
-    """Wall-clock seconds per phase, for reporting only (never in compared results). Laps,
-    not context managers: this runs twice per env step, and text-mode steps are cheap."""
-
-    def __init__(self) -> None:
-        self._started = self._last = time.perf_counter()  # allow-nondeterminism: reported
-        self._totals: dict[str, float] = {"reset": 0.0, "policy": 0.0, "env": 0.0}
-
-    def start(self) -> None:
-        self._last = time.perf_counter()  # allow-nondeterminism: reported duration
-
-    def lap(self, phase: str) -> None:
-        """Add the time since `start` (or the last lap) to `phase`."""
-        now = time.perf_counter()  # allow-nondeterminism: reported duration
-        self._totals[phase] += now - self._last
-        self._last = now
-
-    def totals(self) -> dict[str, float]:
-        total = time.perf_counter() - self._started  # allow-nondeterminism: reported duration
-        return {**{k: round(v, 6) for k, v in self._totals.items()}, "total": round(total, 6)}
+def _durations(started: float, reset: float, acting: float, stepping: float
+               ) -> dict[str, float]:
+    """Wall-clock seconds per phase, for reporting only (never in compared results)."""
+    total = time.perf_counter() - started  # allow-nondeterminism: reported duration
+    return {"reset": round(reset - started, 6), "policy": round(acting, 6),
+            "env": round(stepping, 6), "total": round(total, 6)}

@@ -35,7 +35,10 @@ _STRING = json.encoder.encode_basestring  # a str as JSON, as `ensure_ascii=Fals
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 # step, action, reward, then the `CARRIED` fields in that order (None: not in this env)
-_Step = tuple[int, str | None, float | None, str, str, str | None, str]
+_Fields = tuple[str, str, str | None, str]
+_Step = tuple[int, str | None, float | None, _Fields]
+_UNSET: tuple[None, ...] = (None,) * len(CARRIED)
+_INFINITY = math.inf
 
 
 @dataclass
@@ -48,22 +51,27 @@ class StepLog:
     def add(self, step: int, observation: dict[str, Any], action: str | None = None,
             reward: float | None = None, screenshot: str | None = None) -> None:
         """Keep step `step` (0: the reset, with no action) and its observation."""
-        self.steps.append((step, action, reward, observation["url"],
-                           observation["last_action_error"], screenshot, observation["page"]))
+        self.steps.append((step, action, reward, (observation["url"],
+                           observation["last_action_error"], screenshot, observation["page"])))
 
     def lines(self) -> list[str]:
         """Each step as the line `json.dumps` would write for `{"step", "action", "reward",
-        <each CARRIED field that changed since the step before>}`."""
-        last: list[str | None] = [None] * len(CARRIED)
+        <each CARRIED field that changed since the step before>}`. Most steps change none of
+        them (one tuple comparison), and most rewards are finite floats (`repr`)."""
+        last: tuple[str | None, ...] = _UNSET
         lines = []
-        for step, action, reward, *fields in self.steps:
+        for step, action, reward, fields in self.steps:
             line = f'{{"step": {int(step)}'
             if action is not None:
-                line += f', "action": {_STRING(action)}, "reward": {_number(reward)}'
-            for index, value in enumerate(fields):
-                if value is not None and value != last[index]:
-                    line += f', "{CARRIED[index]}": {_STRING(value)}'
-                    last[index] = value
+                number = (repr(reward) if type(reward) is float and -_INFINITY < reward < _INFINITY
+                          else _ENCODE(reward))  # NaN, Infinity, None (null), as json writes
+                line += f', "action": {_STRING(action)}, "reward": {number}'
+            if fields != last:
+                line += "".join(f', "{name}": {_STRING(value)}' for name, value, before
+                                in zip(CARRIED, fields, last, strict=True)
+                                if value is not None and value != before)
+                last = tuple(before if value is None else value
+                             for value, before in zip(fields, last, strict=True))
             lines.append(line + "}")
         return lines
 
@@ -81,13 +89,6 @@ def compress(text: bytes) -> bytes:
     return gzip.compress(text, COMPRESS_LEVEL, mtime=0)
 
 
-def _number(value: float | None) -> str:
-    """A reward as JSON: `repr` is what `json` writes for a finite float."""
-    if type(value) is float and math.isfinite(value):
-        return repr(value)
-    return _ENCODE(value)  # NaN, Infinity, None (null) and anything else, as json writes it
-
-
 def read_steps(path: Path) -> list[dict[str, Any]]:
     """A step log's lines with every step's full observation (the fields a line left out
     because they were unchanged are filled in from the line before)."""
@@ -98,3 +99,4 @@ def read_steps(path: Path) -> list[dict[str, Any]]:
         carried.update((name, entry[name]) for name in CARRIED if name in entry)
         steps.append({**entry, **carried})
     return steps
+

@@ -44,6 +44,8 @@ OURS = (EPISODES, RUN, SUMMARY, STEPS_DIR)
 RESUME_IGNORED = frozenset({"episodes", "num_envs", "contexts", "backend", "address", "base_url",
                             "timeout", "retries"})
 """Parameters a resumed run may change: how many episodes and how (and where) they are run."""
+_RECORD = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+"""A record as its `episodes.jsonl` line (`json.dumps` would build this encoder per call)."""
 
 
 class RunStoreError(RolloutError):
@@ -85,8 +87,7 @@ class RunStore:
             if outcome.images_dir is not None:
                 _write_folder_atomic(self.out / outcome.images_dir, outcome.images)
         _write_durably([(self.out / o.record["steps_file"], o.steps_gz) for o in outcomes])
-        lines = [json.dumps(o.record, ensure_ascii=False, sort_keys=True) + "\n"
-                 for o in outcomes]
+        lines = [_RECORD(o.record) + "\n" for o in outcomes]
         self._log.write("".join(lines).encode("utf-8"))
         self._log.flush()
         os.fsync(self._log.fileno())
