@@ -3,10 +3,12 @@ throughput with concurrent contexts.
 
 (a) Overhead, text mode, in this process (`--num-envs 1`): env-steps/s of episodes run
     through the launcher (`run_rollout`: runner, step log, store with its fsyncs, summary,
-    progress) against a plain `reset`/`step` loop over the same env ids, seeds and actions.
-    The policy plays `noop()` until the step budget ends the episode (the `noop` policy of
-    `webtwin rollout` stops at once, which would measure resets). World templates are
-    generated once beforehand, untimed, so both sides reset from the cache.
+    progress) against a plain `reset`/`step` loop over the same env ids, seeds and actions,
+    for two policies: one that plays `noop()` until the step budget ends the episode (the
+    cheapest step there is; the `noop` policy of `webtwin rollout` stops at once, which
+    would measure resets), and the oracle (the task's solution, then `stop()`: episodes of
+    real pages and a verification). World templates are generated once beforehand, untimed,
+    so both sides reset from the cache.
 (b) Browser mode through the launcher with 1, 4 and 16 concurrent contexts (`--contexts`) of
     one Chromium, oracle policy: episodes/s, env-steps/s, CPU cores busy (user + system time
     of this process and all its descendants, from /proc, over the wall time) and the peak PSS
@@ -55,15 +57,18 @@ def idle(observation: dict[str, Any], info: dict[str, Any]) -> str:
 # -- (a) launcher overhead -----------------------------------------------------------------
 
 
-def raw_loop(env_id: str, specs: list[EpisodeSpec]) -> int:
+def raw_loop(env_id: str, specs: list[EpisodeSpec], policy: str = IDLE) -> int:
     """The same episodes as the launcher's, in a plain loop; returns env-steps."""
     env = gym.make(env_id, max_episode_steps=MAX_STEPS)
     steps = 0
     for spec in specs:
         env.reset(seed=spec.seed)
+        # what the launcher's policies play: `idle` below, or the oracle's plan, then stop()
+        plan = iter(env.unwrapped.oracle()) if policy == "oracle" else None
         done = False
         while not done:
-            _, _, terminated, truncated, _ = env.step(actions.noop())
+            action = actions.noop() if plan is None else next(plan, actions.stop())
+            _, _, terminated, truncated, _ = env.step(action)
             steps, done = steps + 1, terminated or truncated
     env.close()
     return steps
@@ -80,7 +85,8 @@ def launched(env_id: str, episodes: int, out: Path, contexts: int = 1, policy: s
     return result.steps, time.perf_counter() - started, time.process_time() - cpu
 
 
-def overhead(env_id: str, seconds: float, scratch: Path, rounds: int = 8) -> dict[str, Any]:
+def overhead(env_id: str, policy: str, seconds: float, scratch: Path, rounds: int = 8
+             ) -> dict[str, Any]:
     """Raw and launched env-steps/s over the same episodes, about `seconds` each, in
     alternating rounds; the fastest round of each side counts (the least disturbed by other
     work on the machine), by wall time and by CPU time of this process (all its threads: the
@@ -88,7 +94,7 @@ def overhead(env_id: str, seconds: float, scratch: Path, rounds: int = 8) -> dic
     episodes repeat `INSTANCES` worlds (`--k`), so every reset finds its world cached."""
     warm(env_id, plan(env_id, INSTANCES))
     started = time.perf_counter()
-    raw_loop(env_id, plan(env_id, INSTANCES))
+    raw_loop(env_id, plan(env_id, INSTANCES), policy)
     per_episode = (time.perf_counter() - started) / INSTANCES
     k = max(1, round(seconds / rounds / per_episode / INSTANCES))
     specs = plan(env_id, INSTANCES * k, k)
@@ -96,19 +102,21 @@ def overhead(env_id: str, seconds: float, scratch: Path, rounds: int = 8) -> dic
     ours: list[tuple[float, float]] = []
     for round_ in range(rounds):
         wall, cpu = time.perf_counter(), time.process_time()
-        raw_steps = raw_loop(env_id, specs)
+        raw_steps = raw_loop(env_id, specs, policy)
         raw.append((time.perf_counter() - wall, time.process_time() - cpu))
         # a new directory per round, deleted with `scratch` only at the end: deleting the
         # last round's files here would leave the file system busy during the next rounds
-        out = scratch / f"overhead-{safe_name(env_id)}-{round_}"
-        steps, seconds_launched, cpu_launched = launched(env_id, len(specs), out, k=k)
+        out = scratch / f"overhead-{safe_name(env_id)}-{safe_name(policy)}-{round_}"
+        steps, seconds_launched, cpu_launched = launched(env_id, len(specs), out,
+                                                         policy=policy, k=k)
         ours.append((seconds_launched, cpu_launched))
         if steps != raw_steps:
             raise RuntimeError(f"the launcher ran {steps} steps, the raw loop {raw_steps}")
     best_raw, best_ours = [min(r[i] for r in raw) for i in (0, 1)], \
         [min(o[i] for o in ours) for i in (0, 1)]
-    return {"env": env_id, "episodes_per_round": len(specs), "steps_per_round": steps,
-            "rounds": rounds, "raw_steps_per_s": round(steps / best_raw[0], 1),
+    return {"env": env_id, "policy": policy, "episodes_per_round": len(specs),
+            "steps_per_round": steps, "rounds": rounds,
+            "raw_steps_per_s": round(steps / best_raw[0], 1),
             "launcher_steps_per_s": round(steps / best_ours[0], 1),
             "overhead_pct": round(100 * (best_ours[0] / best_raw[0] - 1), 1),
             "cpu_overhead_pct": round(100 * (best_ours[1] / best_raw[1] - 1), 1),
@@ -191,10 +199,11 @@ def browser(contexts: int, scratch: Path) -> dict[str, Any]:
 
 
 def tables(results: dict[str, Any]) -> str:
-    lines = ["| text env, noop() x 30 steps | raw env-steps/s | through the launcher | "
-             "overhead (wall) | overhead (CPU) |", "|---|---|---|---|---|"]
+    lines = ["| text env | policy | raw env-steps/s | through the launcher | "
+             "overhead (wall) | overhead (CPU) |", "|---|---|---|---|---|---|"]
     for row in results["overhead"]:
-        lines.append(f"| {row['env']} | {row['raw_steps_per_s']:.0f} | "
+        policy = "noop() x 30 steps" if row["policy"] == IDLE else row["policy"]
+        lines.append(f"| {row['env']} | {policy} | {row['raw_steps_per_s']:.0f} | "
                      f"{row['launcher_steps_per_s']:.0f} | {row['overhead_pct']:.1f} % | "
                      f"{row['cpu_overhead_pct']:.1f} % |")
     lines += ["", f"| {BROWSER_ID}, oracle, {BROWSER_EPISODES} episodes | episodes/s | "
@@ -215,7 +224,8 @@ def main() -> None:
     results: dict[str, Any] = {"machine": machine(), "max_steps": MAX_STEPS}
     with tempfile.TemporaryDirectory(prefix="webtwin-bench-") as directory:
         scratch = Path(directory)
-        results["overhead"] = [overhead(env_id, args.seconds, scratch) for env_id in TEXT_IDS]
+        results["overhead"] = [overhead(env_id, policy, args.seconds, scratch)
+                               for policy in (IDLE, "oracle") for env_id in TEXT_IDS]
         results["browser"] = []
         if not args.skip_browser:
             warm(BROWSER_ID, plan(BROWSER_ID, BROWSER_EPISODES))  # and starts Chromium
