@@ -136,8 +136,8 @@ class WebtwinTextMultiprocVectorEnv(TextVectorEnvBase):
             if conn.poll(JOIN_TIMEOUT_S):
                 try:
                     conn.recv()
-                except EOFError:
-                    pass  # exited without acknowledging; still joined below
+                except (EOFError, OSError):
+                    pass  # exited (or died) without acknowledging; still joined below
             process.join(JOIN_TIMEOUT_S)
             if process.is_alive():
                 process.terminate()
