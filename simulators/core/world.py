@@ -253,9 +253,9 @@ class World:
     def tables(self) -> list[Any]:
         """All SQLAlchemy tables of this world that hold state, sorted by name."""
         derived = {name for site in self.sites.values() for name in site.derived_tables}
-        found = list(CoreBase.metadata.sorted_tables)
-        for site in self.sites.values():
-            found.extend(site.metadata.sorted_tables)
+        found = list(CoreBase.metadata.tables.values())  # not `sorted_tables`: a topological
+        for site in self.sites.values():                  # sort, on every verification
+            found.extend(site.metadata.tables.values())
         return sorted((t for t in found if t.name not in derived), key=lambda t: t.name)
 
     def close(self) -> None:
