@@ -38,7 +38,6 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 _Fields = tuple[str, str, str | None, str]
 _Step = tuple[int, str | None, float | None, _Fields]
 _UNSET: tuple[None, ...] = (None,) * len(CARRIED)
-_INFINITY = math.inf
 
 
 @dataclass
@@ -57,15 +56,13 @@ class StepLog:
     def lines(self) -> list[str]:
         """Each step as the line `json.dumps` would write for `{"step", "action", "reward",
         <each CARRIED field that changed since the step before>}`. Most steps change none of
-        them (one tuple comparison), and most rewards are finite floats (`repr`)."""
+        them (one tuple comparison)."""
         last: tuple[str | None, ...] = _UNSET
         lines = []
         for step, action, reward, fields in self.steps:
             line = f'{{"step": {int(step)}'
             if action is not None:
-                number = (repr(reward) if type(reward) is float and -_INFINITY < reward < _INFINITY
-                          else _ENCODE(reward))  # NaN, Infinity, None (null), as json writes
-                line += f', "action": {_STRING(action)}, "reward": {number}'
+                line += f', "action": {_STRING(action)}, "reward": {_number(reward)}'
             if fields != last:
                 line += "".join(f', "{name}": {_STRING(value)}' for name, value, before
                                 in zip(CARRIED, fields, last, strict=True)
@@ -89,6 +86,13 @@ def compress(text: bytes) -> bytes:
     return gzip.compress(text, COMPRESS_LEVEL, mtime=0)
 
 
+def _number(value: float | None) -> str:
+    """A reward as JSON: `repr` is what `json` writes for a finite float."""
+    if type(value) is float and math.isfinite(value):
+        return repr(value)
+    return _ENCODE(value)  # NaN, Infinity, None (null) and anything else, as json writes it
+
+
 def read_steps(path: Path) -> list[dict[str, Any]]:
     """A step log's lines with every step's full observation (the fields a line left out
     because they were unchanged are filled in from the line before)."""
@@ -99,4 +103,3 @@ def read_steps(path: Path) -> list[dict[str, Any]]:
         carried.update((name, entry[name]) for name in CARRIED if name in entry)
         steps.append({**entry, **carried})
     return steps
-

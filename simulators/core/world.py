@@ -95,8 +95,8 @@ class World:
         would leave stale. `fork()` gives a writable copy on a connection of its own.
         """
         key = tuple(sorted(site.name for site in sites))
-        kept: dict[tuple[str, ...], tuple[World, bytes]] = _READERS.__dict__.setdefault("kept",
-                                                                                        {})
+        # per thread: sites -> (the kept world, the schema cookie of its connection's schema)
+        kept: dict[tuple[str, ...], tuple[World, bytes]] = _READERS.__dict__.setdefault("kept", {})
         reader = kept.pop(key, None)  # a nested block of the same sites gets a world of its own
         if reader is not None and reader[1] != schema_cookie(data):
             reader[0].close()
