@@ -138,6 +138,7 @@ def test_read_only_world_reads_each_image_and_refuses_writes(site: SiteSpec,
         with World.read_only([site], image) as world:
             kept.append(world)
             assert world.digest() == digest
+            assert world.snapshot() is image, "an image that cannot change is not serialized"
             with pytest.raises(sqlite3.OperationalError, match="readonly"):
                 world.conn.execute("UPDATE world_meta SET value = 'x' WHERE key = 'now'")
     assert kept[0] is kept[1] is kept[2], "the thread keeps one world per site set"

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
-from .state import diff_connections
+from .state import diff_images
 from .store import HostedWorld, UnknownWorld, WorldStore
 from .tasks import judge
 from .world import World
@@ -127,8 +127,8 @@ def build_control_router() -> APIRouter:
     async def world_diff(request: Request, world_id: str) -> dict[str, Any]:
         """Row-level changes since the world's start state."""
         hosted = _hosted(request, world_id)
-        with World.read_only(list(hosted.world.sites.values()), hosted.start) as start:
-            return diff_connections(start.conn, hosted.world.conn, hosted.world.tables()).to_json()
+        world = hosted.world
+        return diff_images(hosted.start, world.snapshot(), world.tables()).to_json()
 
     @router.post("/worlds/{world_id}/advance")
     async def advance_world(request: Request, world_id: str, body: Advance) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -12,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Table
 
-__all__ = ["Row", "TableDiff", "WorldDiff", "digest_connection", "diff_connections", "read_rows",
-           "schema_cookie"]
+__all__ = ["Row", "TableDiff", "WorldDiff", "diff_connections", "diff_images", "digest_connection",
+           "read_rows", "schema_cookie"]
 
 Row = dict[str, Any]
 
@@ -87,21 +88,25 @@ def digest_connection(conn: sqlite3.Connection, tables: Iterable[Table]) -> str:
 def diff_connections(
     before: sqlite3.Connection, after: sqlite3.Connection, tables: Iterable[Table]
 ) -> WorldDiff:
-    """Row-level differences between two databases holding the same tables.
+    """Row-level differences between two databases holding the same tables."""
+    return diff_images(before.serialize(), after.serialize(), tables)
 
-    SQLite finds the changed rows (joins on each table's primary key, in C) over images of
-    both databases loaded side by side into this thread's diff connection; only those rows
-    reach Python. An episode changes a handful of rows in a world of thousands, so this costs
-    a fraction of reading both worlds row by row. The diff connection lives as long as its
-    thread, so each table's queries are compiled once, not once per diff (in a fresh
-    connection compiling them was half the cost of a diff). Neither connection is changed.
+
+def diff_images(before: bytes, after: bytes, tables: Iterable[Table]) -> WorldDiff:
+    """Row-level differences between two database images holding the same tables.
+
+    SQLite finds the changed rows (a join on each table's primary key, in C) over both
+    images loaded side by side into this thread's diff connection; only those rows reach
+    Python. An episode changes a handful of rows in a world of thousands, so this costs a
+    fraction of reading both worlds row by row. The diff connection lives as long as its
+    thread, so each table's query is compiled once, not once per diff (in a fresh connection
+    compiling them was half the cost of a diff).
     """
     tables = list(tables)
-    images = before.serialize(), after.serialize()
     conn = _diff_connection((tuple(table.name for table in tables),
-                             *(schema_cookie(image) for image in images)))
-    conn.deserialize(images[0], name=_BEFORE)
-    conn.deserialize(images[1], name=_AFTER)
+                             schema_cookie(before), schema_cookie(after)))
+    conn.deserialize(before, name=_BEFORE)
+    conn.deserialize(after, name=_AFTER)
     result = WorldDiff()
     for table in tables:
         result.tables[table.name] = _diff_table(conn, table)
@@ -140,42 +145,42 @@ def schema_cookie(image: bytes) -> bytes:
 
 
 def _diff_table(conn: sqlite3.Connection, table: Table) -> TableDiff:
-    """Joins on the primary key: rows only in one image, and rows whose columns differ
-    (`IS NOT`, so NULLs compare as values). SQLite walks one table and looks each row up in
-    the other; an `EXCEPT` would copy and sort every row of both, message bodies included."""
-    key = _primary_key(table)
-    columns = [column.name for column in table.columns]
-    before = ", ".join(f'b."{name}"' for name in columns)
-    after = ", ".join(f'a."{name}"' for name in columns)
-    tables = f'{_BEFORE}."{table.name}" AS b {{join}} {_AFTER}."{table.name}" AS a ON ' + \
-        " AND ".join(f'a."{name}" = b."{name}"' for name in key)
-    deleted = _keyed(conn, f'SELECT {before} FROM {tables.format(join="LEFT JOIN")} '
-                           f'WHERE a."{key[0]}" IS NULL', columns, key)
-    inserted = _keyed(conn, f'SELECT {after} FROM {_AFTER}."{table.name}" AS a LEFT JOIN '
-                            f'{_BEFORE}."{table.name}" AS b ON '
-                            + " AND ".join(f'b."{name}" = a."{name}"' for name in key)
-                            + f' WHERE b."{key[0]}" IS NULL', columns, key)
-    differs = " OR ".join(f'b."{name}" IS NOT a."{name}"' for name in columns if name not in key)
+    """One full outer join on the primary key: rows only in one image, and rows whose columns
+    differ (`IS NOT`, so NULLs compare as values). SQLite walks one table looking each row up
+    in the other, then the other's rows it did not meet: two passes, where a join per kind
+    of change took three; an `EXCEPT` would copy and sort every row of both."""
+    columns, key = [column.name for column in table.columns], _primary_key(table)
+    width = len(columns)
+    first = columns.index(key[0])  # NULL on the side that lacks the row (keys are NOT NULL)
+    inserted: dict[tuple[Any, ...], Row] = {}
+    deleted: dict[tuple[Any, ...], Row] = {}
     updated: dict[tuple[Any, ...], tuple[Row, Row]] = {}
-    if differs:
-        width = len(columns)
-        for values in conn.execute(f"SELECT {before}, {after} FROM "
-                                   f"{tables.format(join='JOIN')} WHERE {differs}"):
-            old = dict(zip(columns, values[:width], strict=True))
-            updated[tuple(old[name] for name in key)] = (
-                old, dict(zip(columns, values[width:], strict=True)))
+    for values in conn.execute(_diff_query(table.name, tuple(columns), tuple(key))):
+        old, new = values[:width], values[width:]
+        if old[first] is None:
+            row = dict(zip(columns, new, strict=True))
+            inserted[tuple(row[name] for name in key)] = row
+        elif new[first] is None:
+            row = dict(zip(columns, old, strict=True))
+            deleted[tuple(row[name] for name in key)] = row
+        else:
+            row = dict(zip(columns, old, strict=True))
+            updated[tuple(row[name] for name in key)] = (row, dict(zip(columns, new, strict=True)))
     return TableDiff(inserted=[inserted[k] for k in sorted(inserted)],
                      deleted=[deleted[k] for k in sorted(deleted)],
                      updated=[updated[k] for k in sorted(updated)])
 
 
-def _keyed(conn: sqlite3.Connection, query: str, columns: list[str], key: list[str]
-           ) -> dict[tuple[Any, ...], Row]:
-    rows: dict[tuple[Any, ...], Row] = {}
-    for values in conn.execute(query):
-        row = dict(zip(columns, values, strict=True))
-        rows[tuple(row[name] for name in key)] = row
-    return rows
+@functools.cache
+def _diff_query(name: str, columns: tuple[str, ...], key: tuple[str, ...]) -> str:
+    before = ", ".join(f'b."{column}"' for column in columns)
+    after = ", ".join(f'a."{column}"' for column in columns)
+    joined = " AND ".join(f'a."{column}" = b."{column}"' for column in key)
+    changed = " OR ".join([f'b."{key[0]}" IS NULL', f'a."{key[0]}" IS NULL',
+                           *(f'b."{column}" IS NOT a."{column}"' for column in columns
+                             if column not in key)])
+    return (f'SELECT {before}, {after} FROM {_BEFORE}."{name}" AS b FULL JOIN '
+            f'{_AFTER}."{name}" AS a ON {joined} WHERE {changed}')
 
 
 def _encode(value: Any) -> Any:

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, TypeVar
 
 from webtwin.simulators.core.rng import Random
 
-from .state import Row, WorldDiff, diff_connections
+from .state import Row, WorldDiff, diff_images
 from .world import World
 
 __all__ = [
@@ -127,11 +127,11 @@ def agent_changes(before: World, after: World) -> WorldDiff:
     """
     tables = [t for t in after.tables() if not t.info.get("bookkeeping")]
     if not before.events_due(after.now):
-        return diff_connections(before.conn, after.conn, tables)
+        return diff_images(before.snapshot(), after.snapshot(), tables)
     baseline = before.fork()
     try:
         baseline.advance_to(after.now)
-        return diff_connections(baseline.conn, after.conn, tables)
+        return diff_images(baseline.snapshot(), after.snapshot(), tables)
     finally:
         baseline.close()
 

@@ -55,6 +55,7 @@ class World:
         # clock's one-statement update must never leave an implicit transaction open.
         self.conn.isolation_level = None
         self.engine: Engine = _engine_over(lambda: self.conn)
+        self._image: bytes | None = None  # a read-only world's image (`read_only`)
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -106,6 +107,7 @@ class World:
         else:
             reader[0].conn.deserialize(data)
         world = reader[0]
+        world._image = data  # its snapshot, without serializing what cannot change
         try:
             yield world
         finally:
@@ -218,7 +220,7 @@ class World:
     # -- snapshots --------------------------------------------------------------------------
     def snapshot(self) -> bytes:
         """The whole state as bytes (a SQLite database image)."""
-        return self.conn.serialize()
+        return self._image if self._image is not None else self.conn.serialize()
 
     def restore(self, data: bytes) -> None:
         """Replace the whole state with a snapshot taken from a world of the same sites.
