@@ -21,12 +21,15 @@ from webtwin.simulators.core.web import format_time, make_templates, resolve_wor
 from webtwin.simulators.core.world import UserError, World
 
 from . import queries
+from .chrome_view import side_nav, top_bar
+from .formats import css_color, full_time, utc
 from .icons import icon
+from .list_view import bulk_actions, category_tabs, list_rows
 
 __all__ = [
-    "MAX_ID", "NOTICES", "Chrome", "IdPath", "chrome", "install_error_handlers", "long_time",
-    "optional_id", "page_number", "parse_date_input", "parse_datetime_input", "parse_id",
-    "render_page", "safe_back", "templates", "with_notice",
+    "MAX_ID", "NOTICES", "Chrome", "IdPath", "chrome", "css_color", "install_error_handlers",
+    "optional_id", "page_number", "parse_date_input", "parse_datetime_input",
+    "parse_id", "render_page", "safe_back", "templates", "with_notice",
 ]
 
 MAX_ID = 2**53  # beyond this SQLite (and JSON clients) cannot hold the number
@@ -58,32 +61,19 @@ NOTICES = {
 def templates() -> Environment:
     """The mail Jinja environment (immutable once built, so one per process is safe)."""
     env = make_templates(FilePath(__file__).parent / "templates")
-    env.filters["long_time"] = long_time
-    env.filters["dt_input"] = lambda epoch: _utc(epoch).strftime("%Y-%m-%dT%H:%M") if epoch else ""
-    env.filters["date_input"] = lambda epoch: _utc(epoch).strftime("%Y-%m-%d") if epoch else ""
-    env.filters["full_time"] = lambda epoch: _utc(epoch).strftime("%a, %b %-d, %Y, %H:%M")
+    env.filters["dt_input"] = lambda epoch: utc(epoch).strftime("%Y-%m-%dT%H:%M") if epoch else ""
+    env.filters["date_input"] = lambda epoch: utc(epoch).strftime("%Y-%m-%d") if epoch else ""
+    env.filters["full_time"] = full_time
     env.filters["qs"] = lambda params: urlencode(params)
     env.filters["css_color"] = css_color
     env.globals["icon"] = icon
+    # The markup every page or every list row draws is Python (a Jinja loop costs ~10× more).
+    env.globals["top_bar"] = top_bar
+    env.globals["side_nav"] = side_nav
+    env.globals["category_tabs"] = category_tabs
+    env.globals["bulk_actions"] = bulk_actions
+    env.globals["list_rows"] = list_rows
     return env
-
-
-def css_color(value: str) -> str:
-    """A label colour safe inside a style attribute (a name or #hex), else gray."""
-    text = (value or "").strip().lower()
-    return text if _CSS_COLOR.fullmatch(text) else "gray"
-
-
-_CSS_COLOR = re.compile(r"[a-z]{1,20}|#[0-9a-f]{3,8}")  # compiled: labels draw it ~30× a page
-
-
-def _utc(epoch: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-
-
-def long_time(epoch: int) -> str:
-    """Top-bar clock: "Tue, Mar 4, 2026, 10:32 UTC" (virtual time, never the wall clock)."""
-    return _utc(epoch).strftime("%a, %b %-d, %Y, %H:%M UTC")
 
 
 @dataclass
