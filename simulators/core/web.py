@@ -177,14 +177,20 @@ class PreparedRead:
     For page reads whose shape never changes (a view's condition, with the clock as a bound
     parameter): one definition of the query, without building it again on every request.
     Values come by name (`bindparam("now")`); literal values inside the statement keep theirs.
-    Columns come back as SQLite stores them (0/1 for booleans).
+    Columns come back as SQLite stores them (0/1 for booleans). With `render_lists`, an `IN`
+    over a list of values is written out as one parameter per value; every bound parameter
+    then needs a value when the statement is compiled (a value given to `rows` replaces it),
+    and a list's length is fixed.
     """
 
-    def __init__(self, statement: ClauseElement):
-        compiled = statement.compile(dialect=_SQLITE)
+    def __init__(self, statement: ClauseElement, render_lists: bool = False):
+        compiled = statement.compile(dialect=_SQLITE,
+                                     compile_kwargs={"render_postcompile": render_lists})
         assert isinstance(compiled, SQLCompiler)
-        if compiled.literal_execute_params or compiled.post_compile_params:
-            raise ValueError("a prepared read cannot hold an expanding IN (a list parameter)")
+        if not render_lists and (compiled.literal_execute_params or
+                                 compiled.post_compile_params):
+            raise ValueError("a prepared read cannot hold an expanding IN (a list parameter) "
+                             "unless it renders lists")
         self.sql = str(compiled)
         self.names = tuple(compiled.positiontup or ())
         self.defaults = compiled.params

@@ -221,11 +221,10 @@ def _view_page(s: Session, view: str, now: int, label_id: int | None) -> PageFet
 
 
 def _search_page(s: Session, now: int, q: str) -> PageFetch:
-    """Pages of a search: the matching ids from the query's own (SQLAlchemy) statement, then
-    the page over those ids as plain SQL (the list's columns and order are the costly part to
-    build and run through SQLAlchemy, and they never change)."""
-    condition = view_condition(s, "search", now, q=q)
-    ids = [tid for (tid,) in s.execute(select(Thread.id).where(condition).order_by(Thread.id))]
+    """Pages of a search: the matching ids from the query's own statement, then the page over
+    those ids as plain SQL (the list's columns and order are the costly part to build and run
+    through SQLAlchemy, and they never change)."""
+    ids = [tid for (tid,) in _search_ids(q, owner(s).email).rows(s, now=now)]
     matched = json.dumps(ids)
 
     def fetch(page: int, size: int) -> tuple[list[ThreadLine], int]:
@@ -236,6 +235,20 @@ def _search_page(s: Session, now: int, q: str) -> PageFetch:
         return [ThreadLine(*row) for row in rows], len(ids)
 
     return fetch
+
+
+@functools.lru_cache(maxsize=512)
+def _search_ids(q: str, owner_email: str) -> PreparedRead:
+    """The ids of the threads a search matches, in id order, as a statement compiled once
+    per query and owner: building and compiling the condition costs several times SQLite's
+    answer, and an agent runs one search again and again (the results, then the results after
+    each action on them). The clock is a parameter, so one statement serves every moment."""
+    condition = search_condition(q, SearchContext(_NOW_SET, owner_email))
+    return PreparedRead(select(Thread.id).where(condition).order_by(Thread.id),
+                        render_lists=True)
+
+
+_NOW_SET = bindparam("now", 0, type_=Integer)  # `_NOW` with the value compiling lists needs
 
 
 @functools.cache

@@ -87,9 +87,10 @@ def create_search_index(connection: Any) -> None:
 # -- compilation ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SearchContext:
-    """What a query is relative to: the virtual clock and the owner's address (for `me`)."""
+    """What a query is relative to: the virtual clock (a value, or a bound parameter for a
+    statement compiled once) and the owner's address (for `me`)."""
 
-    now: int
+    now: int | ColumnElement[int]
     owner_email: str
 
 
@@ -233,7 +234,7 @@ def _in(value: str, ctx: SearchContext) -> ColumnElement[bool] | None:
     return folders.get(value.lower())
 
 
-def snoozed(now: int) -> ColumnElement[bool]:
+def snoozed(now: int | ColumnElement[int]) -> ColumnElement[bool]:
     """Threads hidden by snooze at `now` (snooze is derived from the clock, never stored)."""
     return and_(Thread.snoozed_until.is_not(None), Thread.snoozed_until > now)
 

@@ -19,6 +19,7 @@ from webtwin.simulators.mail.models import (
     Thread,
     ThreadLabel,
 )
+from webtwin.simulators.mail.queries import _search_ids
 from webtwin.simulators.mail.search import (
     And,
     Not,
@@ -87,7 +88,7 @@ def find(world: World, query: str) -> list[int]:
         return list(found)
 
 
-@pytest.mark.parametrize("query,expected", [
+OPERATORS = [
     ("invoice", [1]), ("INVOICE", [1]), ("pills", []), ("pills in:spam", [2]),
     ("lunch", []), ("lunch in:trash", [3]), ("lunch in:anywhere", [3]),
     ('"find the invoice"', [1]), ('"the find"', []),
@@ -104,17 +105,34 @@ def find(world: World, query: str) -> list[int]:
     ("invoice OR quarterly", [1, 4]), ("invoice | quarterly", [1, 4]),
     ("-invoice", [4, 5]), ("-from:dana in:inbox", []), ("(invoice OR report) -is:unread", [4]),
     ("is:bogus", []), ("foo:bar", []), ("label:", []),
-])
-def test_operators(mailbox: World, query: str, expected: list[int]) -> None:
-    assert find(mailbox, query) == expected
-
-
-@pytest.mark.parametrize("query", [
+]
+HOSTILE = [
     "' OR 1=1 --", '"unbalanced', '"; DROP TABLE mail_message; --', "<script>alert(1)</script>",
     "NEAR(invoice march)", "invoice*", "*", "^invoice", "subject:\"", "from:\"a", "(((", ")))",
     "OR", "- - -", "label:%", "from:_", "older_than:999999999y", "before:9999/99/99",
     "in:", "\x00", "😀 émoji", "a" * 5000, " ".join(["word"] * 2000), "((a OR b) -(c OR d))",
-])
+]
+
+
+@pytest.mark.parametrize("query,expected", OPERATORS)
+def test_operators(mailbox: World, query: str, expected: list[int]) -> None:
+    assert find(mailbox, query) == expected
+
+
+@pytest.mark.parametrize("query", [query for query, _ in OPERATORS] + HOSTILE)
+def test_search_pages_statement_finds_what_the_condition_finds(mailbox: World,
+                                                                query: str) -> None:
+    """The search page compiles a query once (`queries._search_ids`), the clock a parameter:
+    two days on, `newer_than:1d` and `is:snoozed` must find what they find then."""
+    for now in (mailbox.now, mailbox.now + 2 * DAY):
+        with mailbox.session() as s:
+            condition = search_condition(query, SearchContext(now, ME))
+            expected = list(s.scalars(select(Thread.id).where(condition).order_by(Thread.id)))
+            found = [tid for (tid,) in _search_ids(query, ME).rows(s, now=now)]
+        assert found == expected
+
+
+@pytest.mark.parametrize("query", HOSTILE)
 def test_hostile_queries_never_error(mailbox: World, query: str) -> None:
     before = mailbox.digest()
     find(mailbox, query)
