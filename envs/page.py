@@ -7,7 +7,6 @@ Headings read `# Inbox`; table cells are separated by `|`; structure is shown by
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Mapping
@@ -33,12 +32,17 @@ TEXT_INPUTS = frozenset({"text", "email", "search", "url", "tel", "password", "n
 DATE_INPUTS = frozenset({"date", "datetime-local", "time", "month", "week"})
 BUTTON_INPUTS = frozenset({"submit", "button", "reset", "image"})
 CONTROLS = "input, select, textarea, button"
+# An element outside these tags is hidden only through one of these attributes, and shown as
+# one the agent acts on only through `data-bid`: the text walk reads the attributes of just
+# those elements (reading them builds a new dict, the walk's largest cost).
+ATTRIBUTE_TAGS = frozenset({"a", "input", "button", "select", "textarea", "img"})
+HIDING = "[hidden], [aria-hidden], [style]"
+_NO_ATTRIBUTES: dict[str, str | None] = {}  # shared by elements whose attributes go unread
 # What actions read of an element's attributes; a page keeps only these (a world keeps its
 # page's elements for as long as the page is open).
 ACTION_ATTRIBUTES = ("data-bid", "type", "href", "name", "value", "disabled", "checked",
                      "maxlength", "formaction")
 MAX_NAME = 300
-_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 # Where a field's current state goes in a page's text. Lexbor turns NUL in a document into
 # U+FFFD and names are JSON-quoted, so the marker never occurs in page content.
 _SLOT = re.compile("\x00([0-9]+)\x00")
@@ -189,26 +193,32 @@ def _build_model(html: str) -> _Model:
     tree = LexborHTMLParser(html)
     rows: list[_Row] = []
     by_node: dict[int, int] = {}  # lexbor node → row, while the tree lives
+    # lexbor node → its attributes, read once for its row and again by the text walk
+    attributes: dict[int, dict[str, str | None]] = {}
     forms: list[_FormRow] = []
     for index, form in enumerate(tree.css("form")):
         controls = []
         for node in form.css(CONTROLS):
-            by_node[node.mem_id] = len(rows)
+            key, attrs = node.mem_id, node.attributes
+            attributes[key] = attrs
+            by_node[key] = len(rows)
             controls.append(len(rows))
-            rows.append(_row(node, node.attributes, index))
+            rows.append(_row(node, attrs, index))
         attrs = form.attributes
         forms.append(((("action", attrs.get("action")), ("method", attrs.get("method"))),
                       tuple(controls)))
     bids: dict[str, int] = {}
     for node in tree.css("[data-bid]"):
-        if node.mem_id not in by_node:
-            by_node[node.mem_id] = len(rows)
-            rows.append(_row(node, node.attributes, -1))
-        row = by_node[node.mem_id]
-        bids[node.attributes["data-bid"] or ""] = row
+        key = node.mem_id
+        if key not in by_node:
+            attributes[key] = node.attributes
+            by_node[key] = len(rows)
+            rows.append(_row(node, attributes[key], -1))
+        bids[attributes[key]["data-bid"] or ""] = by_node[key]
     labels = {node.attributes.get("for") or "": _collapse(node.text(deep=True))
               for node in tree.css("label[for]")}
-    renderer = _Renderer(rows, by_node, labels)
+    hiding = {node.mem_id for node in tree.css(HIDING)}
+    renderer = _Renderer(rows, by_node, labels, attributes, hiding)
     if tree.body is not None:
         renderer.visit(tree.body)
     renderer.flush()
@@ -219,17 +229,18 @@ def _build_model(html: str) -> _Model:
 def _row(node: LexborNode, all_attrs: dict[str, str | None], form: int) -> _Row:
     # Names from the constant tuple, and short values interned: lexbor hands out new strings
     # for every attribute, and a page keeps hundreds of these.
-    pairs = tuple((name, _intern(all_attrs[name])) for name in ACTION_ATTRIBUTES
-                  if name in all_attrs)
+    pairs = tuple([(name, _intern(all_attrs[name])) for name in ACTION_ATTRIBUTES
+                   if name in all_attrs])
     tag, kind = node.tag or "", (all_attrs.get("type") or "").lower()
     if tag == "input" and kind in {"checkbox", "radio"}:
         return tag, pairs, form, "checked" in all_attrs, ()
     if tag == "textarea":
         return tag, pairs, form, node.text(deep=True), ()
     if tag == "select":
-        options = tuple((option.attributes.get("value"), option.text(deep=True))
-                        for option in node.css("option"))
-        selected = [option.attributes for option in node.css("option")]
+        nodes = node.css("option")
+        selected = [option.attributes for option in nodes]  # read once: a new dict per read
+        options = tuple((attrs.get("value"), option.text(deep=True))
+                        for option, attrs in zip(nodes, selected, strict=True))
         return tag, pairs, form, _selected_option(options, selected), options
     return tag, pairs, form, all_attrs.get("value") or "", ()
 
@@ -250,8 +261,10 @@ def _selected_option(options: tuple[tuple[str | None, str], ...],
 
 
 class _Renderer:
-    def __init__(self, rows: list[_Row], by_node: dict[int, int], labels: Mapping[str, str]):
+    def __init__(self, rows: list[_Row], by_node: dict[int, int], labels: Mapping[str, str],
+                 attributes: dict[int, dict[str, str | None]], hiding: set[int]):
         self.rows, self.by_node, self.labels = rows, by_node, labels
+        self.attributes, self.hiding = attributes, hiding
         self.lines: list[str] = []
         self.buffer: list[str] = []
         self.slots: list[_Slot] = []
@@ -259,32 +272,53 @@ class _Renderer:
         self.preformatted = 0  # inside <pre>: line breaks are content (message bodies)
 
     def flush(self) -> None:
+        if not self.buffer:  # most blocks start and end with nothing pending
+            return
         text = " ".join(self.buffer).strip().strip("|").strip()
         self.buffer.clear()
         if text:
             self.lines.append("  " * self.depth + text)
 
-    def visit(self, node: LexborNode) -> None:
-        tag = node.tag or ""
-        if tag == "-text":
-            raw = node.text_content
-            if self.preformatted and raw and "\n" in raw:
-                self.preformatted_text(raw)
-            elif raw and not raw.isspace():
-                self.buffer.append(_collapse(raw))
+    def visit(self, element: LexborNode) -> None:
+        """Render `element` (the body) and everything in it."""
+        self.element_node(element, element.tag or "")
+
+    def children(self, node: LexborNode) -> None:
+        # Text straight onto the pending line, elements to `element_node`: one loop rather
+        # than a call per node, as a page has hundreds of nodes, half of them text (mostly
+        # blank between tags).
+        child = node.child
+        while child is not None:
+            raw = child.text_content  # None but for text nodes, and cheaper than `tag`
+            if raw is not None:
+                if self.preformatted and "\n" in raw:
+                    self.preformatted_text(raw)
+                else:
+                    words = raw.split()  # none for a blank between tags
+                    if words:
+                        self.buffer.append(" ".join(words))  # `_collapse`, inlined
+            else:
+                tag = child.tag or ""
+                if tag not in SKIP_TAGS and not tag.startswith("-"):
+                    self.element_node(child, tag)
+            child = child.next
+
+    def element_node(self, node: LexborNode, tag: str) -> None:
+        key = node.mem_id
+        attrs = self.attributes.get(key)  # read already if the element has a row
+        if attrs is None:
+            # A new dict on every access: read only where one of them can matter (`HIDING`).
+            attrs = (node.attributes if tag in ATTRIBUTE_TAGS or key in self.hiding
+                     else _NO_ATTRIBUTES)
+        if (tag == "input" or key in self.hiding) and _hidden_by(tag, attrs):  # none else can be
             return
-        if tag in SKIP_TAGS or tag.startswith("-"):
-            return
-        attrs = node.attributes  # a new dict on every access: read it once per node
-        if attrs and _hidden_by(tag, attrs):
-            return
-        if "data-bid" in attrs or _interactive_by(tag, attrs):
-            self.buffer.append(self.element(node, attrs))
+        if "data-bid" in attrs or (tag in ATTRIBUTE_TAGS and _interactive_by(tag, attrs)):
+            self.buffer.append(self.element(node, tag, attrs))
         elif tag in HEADINGS:
             self.flush()
             self.lines.append("  " * self.depth + "#" * HEADINGS[tag] + " " + _text(node))
         elif tag in BLOCK_TAGS:
-            self.block(node, indent=tag in INDENT_TAGS and tag != "body")
+            self.block(node, tag, indent=tag in INDENT_TAGS and tag != "body")
         elif tag == "img":
             self.buffer.append(f"img {_quote(attrs.get('alt') or '')}")
         else:
@@ -292,10 +326,10 @@ class _Renderer:
             if tag in {"td", "th"}:
                 self.buffer.append("|")
 
-    def block(self, node: LexborNode, indent: bool) -> None:
+    def block(self, node: LexborNode, tag: str, indent: bool) -> None:
         self.flush()
         self.depth += indent
-        pre = node.tag == "pre"
+        pre = tag == "pre"
         self.preformatted += pre
         self.children(node)
         self.preformatted -= pre
@@ -312,17 +346,11 @@ class _Renderer:
             if line.strip():
                 self.buffer.append(_collapse(line))
 
-    def children(self, node: LexborNode) -> None:
-        child = node.child
-        while child is not None:
-            self.visit(child)
-            child = child.next
-
-    def element(self, node: LexborNode, attrs: dict[str, str | None]) -> str:
+    def element(self, node: LexborNode, tag: str, attrs: dict[str, str | None]) -> str:
         """The element's text, or a slot marker for a field whose state the agent sets."""
         bid = attrs.get("data-bid")
         prefix = f"[{bid}] " if bid is not None else ""
-        tag, kind = node.tag or "", (attrs.get("type") or "").lower()
+        kind = (attrs.get("type") or "").lower()
         if tag == "a":
             return _line(prefix, "link", _name(node, attrs), "", attrs)
         if tag == "button" or (tag == "input" and kind in BUTTON_INPUTS):
@@ -341,9 +369,10 @@ class _Renderer:
         if index is None:  # a field with neither an id nor a form: only ever its default
             index = len(self.rows)
             self.rows.append(_row(node, attrs, -1))
-        options = [_collapse(text) for _, text in self.rows[index][4]]
+        # The JSON array json.dumps(..., ensure_ascii=False) writes, without an encoder per field
+        options = ", ".join([_quote(_collapse(text)) for _, text in self.rows[index][4]])
         self.slots.append((index, f"{prefix}{role} {_quote(self.field_name(attrs))}",
-                           attrs.get("placeholder") or "", _encode_json(options)))
+                           attrs.get("placeholder") or "", f"[{options}]"))
         return f"\x00{len(self.slots) - 1}\x00"
 
     def field_name(self, attrs: Attributes) -> str:
@@ -383,7 +412,10 @@ def _hidden_by(tag: str, attrs: Attributes) -> bool:
         return True
     if tag == "input" and (attrs.get("type") or "").lower() == "hidden":
         return True
-    style = (attrs.get("style") or "").replace(" ", "").lower()
+    style = attrs.get("style")
+    if not style:
+        return False
+    style = style.replace(" ", "").lower()
     return "display:none" in style or "visibility:hidden" in style
 
 
