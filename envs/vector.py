@@ -22,6 +22,7 @@ from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
+from .heap import settle_heap
 from .server import InProcessServer
 from .text_env import (
     DEFAULT_MAX_STEPS,
@@ -217,6 +218,13 @@ class WebtwinTextVectorEnv(InProcessVectorEnv):
     - `autoreset_mode`: `AutoresetMode.NEXT_STEP` (default), `SAME_STEP` or `DISABLED`
       (or their string values).
     - `server`: the in-process app to use (default: the process's shared one).
+    - `freeze_heap`: after the first reset of every world, move the objects then alive (the
+      app, the world templates, the worlds: hundreds of thousands) out of the cyclic garbage
+      collector's sight with `gc.freeze()`, once per process, as the multi-process env's
+      workers do: 10-18% less CPU per step with 1,000 worlds, as every collection of the
+      oldest generation walked them all again. Reference counting still frees them; only a
+      reference cycle among objects alive at that moment is never collected. False leaves
+      the collector alone.
 
     ## Autoreset
     - `NEXT_STEP`: the step after a world's terminal step ignores its action, resets it and
@@ -240,11 +248,20 @@ class WebtwinTextVectorEnv(InProcessVectorEnv):
                  max_episode_steps: int = DEFAULT_MAX_STEPS,
                  step_seconds: int = DEFAULT_STEP_SECONDS,
                  autoreset_mode: str | AutoresetMode = AutoresetMode.NEXT_STEP,
-                 render_mode: str | None = None, server: InProcessServer | None = None):
+                 render_mode: str | None = None, server: InProcessServer | None = None,
+                 freeze_heap: bool = True):
         config = batch_config(site_set, task, max_episode_steps, step_seconds, autoreset_mode,
                               render_mode)
         super().__init__(num_envs, config)
         self.batch = WorldBatch(num_envs, config, server)
+        self.freeze_heap = freeze_heap
+
+    def _reset_batch(self, seeds: list[int | None], options: dict[str, Any] | None,
+                     mask: list[bool] | None) -> ResetResult:
+        result = super()._reset_batch(seeds, options, mask)
+        if self.freeze_heap and mask is None:
+            settle_heap()  # every world, its template and the app exist now
+        return result
 
     @property
     def envs(self) -> list[WebtwinTextEnv]:

@@ -135,6 +135,21 @@ def test_disabled_autoreset_needs_reset_mask() -> None:
     envs.close()
 
 
+@pytest.mark.parametrize("freeze", [True, False])
+def test_heap_is_frozen_after_the_first_full_reset_unless_asked_not_to(
+        freeze: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import webtwin.envs.vector as vector
+
+    calls: list[int] = []
+    monkeypatch.setattr(vector, "settle_heap", lambda: calls.append(1))
+    envs = WebtwinTextVectorEnv(2, task=TASK, freeze_heap=freeze,
+                                autoreset_mode=AutoresetMode.DISABLED)
+    envs.reset(seed=50)
+    envs.reset(options={"reset_mask": np.array([True, False])})  # a partial reset: no
+    assert len(calls) == (1 if freeze else 0)
+    envs.close()
+
+
 def test_step_budget_truncates_and_verifies() -> None:
     envs = WebtwinTextVectorEnv(2, task=TASK, max_episode_steps=2)
     envs.reset(seed=40)
