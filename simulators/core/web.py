@@ -242,13 +242,30 @@ def see_other(url: str) -> RedirectResponse:
 
 def format_time(epoch: int, now: int | None = None, style: str = "short") -> str:
     """Deterministic, locale-free time formatting in UTC ("10:32", "Mar 4", "2026-03-04")."""
+    if now is not None and style not in ("iso", "long") and isinstance(epoch, int):
+        # Relative to `now`, the time of every row of a list: UTC days are whole multiples of
+        # 86400 s, so the clock is arithmetic and a day's text is made once.
+        if epoch // _DAY == now // _DAY:
+            return f"{epoch // 3600 % 24:02d}:{epoch // 60 % 60:02d}"
+        return _day_text(epoch // _DAY, _year_of_day(now // _DAY))
     moment = dt.datetime.fromtimestamp(epoch, dt.UTC)
     if style == "iso":
         return moment.strftime("%Y-%m-%d %H:%M")
     if style == "long":
         return moment.strftime("%a, %b %-d, %Y, %H:%M")
-    if now is not None and dt.datetime.fromtimestamp(now, dt.UTC).date() == moment.date():
-        return moment.strftime("%H:%M")
-    if now is not None and dt.datetime.fromtimestamp(now, dt.UTC).year == moment.year:
-        return moment.strftime("%b %-d")
     return moment.strftime("%Y-%m-%d")
+
+
+_DAY = 86400
+
+
+@functools.lru_cache(maxsize=4096)  # the rows of a mailbox fall on a few hundred days
+def _day_text(day: int, this_year: int) -> str:
+    """UTC day number `day` as "Mar 4" within `this_year`, else as "2026-03-04"."""
+    moment = dt.datetime.fromtimestamp(day * _DAY, dt.UTC)
+    return moment.strftime("%b %-d" if moment.year == this_year else "%Y-%m-%d")
+
+
+@functools.lru_cache(maxsize=64)
+def _year_of_day(day: int) -> int:
+    return dt.datetime.fromtimestamp(day * _DAY, dt.UTC).year

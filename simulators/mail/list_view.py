@@ -11,24 +11,24 @@ markup. The list page calls them through the `category_tabs`, `bulk_actions` and
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable
 
 from markupsafe import Markup, escape
+
+from webtwin.simulators.core.web import format_time
 
 from .formats import css_color, full_time
 from .icons import icon
 from .layout import LabelInfo
 from .queries import Row
 
-__all__ = ["bulk_actions", "category_tabs", "list_rows", "row_time"]
+__all__ = ["bulk_actions", "category_tabs", "list_rows"]
 
 # The Inbox tabs: (category = data-bid suffix and icon, path, text).
 _CATEGORIES = [("primary", "/inbox", "Primary"), ("promotions", "/inbox/promotions", "Promotions"),
                ("social", "/inbox/social", "Social"), ("updates", "/inbox/updates", "Updates")]
 _ON_PAGE = ' class="on" aria-current="page"'
-_DAY = 86400
 
 
 @functools.lru_cache(maxsize=8)  # the same four strings every time
@@ -67,33 +67,10 @@ def _bulk_button(op: str, bid: str, text: str) -> str:
 def list_rows(kind: str, rows: list[Row], now: int) -> Markup:
     """The `<li>` of each row, one after the other (`kind` is "threads", "drafts" or
     "scheduled"); `now` decides how times read ("10:32" today, "Mar 4" this year)."""
-    draw: Callable[[Row, Callable[[int], str]], str] = (
+    draw: Callable[[Row, int], str] = (
         _thread_row if kind == "threads" else _draft_row if kind == "drafts"
         else _scheduled_row)
-    when = row_time(now)
-    return Markup("\n".join([draw(row, when) for row in rows]))
-
-
-def row_time(now: int) -> Callable[[int], str]:
-    """`core.web.format_time(epoch, now)` for whole-second epochs ("10:32" today, "Mar 4"
-    this year, else "2026-03-04"), cheaper: a row's time is the commonest value of a list
-    page, and UTC days are whole multiples of 86400 s, so day and clock are arithmetic."""
-    today = now // _DAY
-    year = dt.datetime.fromtimestamp(now, dt.UTC).year
-
-    def when(epoch: int) -> str:
-        if epoch // _DAY == today:
-            return f"{epoch // 3600 % 24:02d}:{epoch // 60 % 60:02d}"
-        return _day_text(epoch // _DAY, year)
-
-    return when
-
-
-@functools.lru_cache(maxsize=4096)  # rows of a mailbox fall on a few hundred days
-def _day_text(day: int, this_year: int) -> str:
-    """Day number `day` (since 1970-01-01, UTC) as "Mar 4" in `this_year`, else "2026-03-04"."""
-    moment = dt.datetime.fromtimestamp(day * _DAY, dt.UTC)
-    return moment.strftime("%b %-d" if moment.year == this_year else "%Y-%m-%d")
+    return Markup("\n".join([draw(row, now) for row in rows]))
 
 
 _CLIP = (
@@ -112,7 +89,7 @@ def _subject(row: Row) -> Markup:
     return escape(row.subject or "(no subject)")
 
 
-def _thread_row(row: Row, when: Callable[[int], str]) -> str:
+def _thread_row(row: Row, now: int) -> str:
     """A conversation: select box, star, importance, participants, subject with labels and
     snippet, attachment clip and time; the star posts to the thread, the box to the bulk
     toolbar."""
@@ -132,7 +109,7 @@ def _thread_row(row: Row, when: Callable[[int], str]) -> str:
         f'{_UNREAD if unread else ""} {_chips(row.labels)} '
         f'<span class="snip">– {escape(row.snippet)}</span></a>\n'
         f'    <span class="clip">{_CLIP if row.has_attachment else ""}</span>\n'
-        f'    <span class="when">{when(row.time)}</span>\n'
+        f'    <span class="when">{format_time(row.time, now)}</span>\n'
         '  </li>')
 
 
@@ -148,7 +125,7 @@ def _chip(label: LabelInfo) -> str:
             f'{escape(label.name)}</span>')
 
 
-def _draft_row(row: Row, when: Callable[[int], str]) -> str:
+def _draft_row(row: Row, now: int) -> str:
     """A draft: opens in the compose form."""
     mid = row.message_id
     return (
@@ -157,13 +134,13 @@ def _draft_row(row: Row, when: Callable[[int], str]) -> str:
         f'    <a class="what" href="/compose?draft={mid}" data-bid="draft-{mid}">'
         f'{_subject(row)} <span class="snip">– To: {escape(row.to)} – {escape(row.snippet)}'
         '</span></a>\n'
-        f'    <span class="when">{when(row.time)}</span>\n'
+        f'    <span class="when">{format_time(row.time, now)}</span>\n'
         '  </li>')
 
 
-def _scheduled_row(row: Row, when: Callable[[int], str]) -> str:
+def _scheduled_row(row: Row, now: int) -> str:
     """A message waiting to be sent: opens its thread; the button turns it back to a draft.
-    It shows its full send time, so `when` goes unused."""
+    It shows its full send time, so `now` goes unused."""
     mid = row.message_id
     return (
         '  <li class="row unread">\n'
