@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from webtwin.simulators.core.web import format_time
+
 __all__ = ["css_color", "full_time", "long_time", "utc"]
 
 _CSS_COLOR = re.compile(r"[a-z]{1,20}|#[0-9a-f]{3,8}")  # compiled: labels draw it ~30× a page
@@ -31,5 +33,5 @@ def long_time(epoch: int) -> str:
 
 
 def full_time(epoch: int) -> str:
-    """A moment in full: "Tue, Mar 4, 2026, 10:32"."""
-    return utc(epoch).strftime("%a, %b %-d, %Y, %H:%M")
+    """A moment in full: "Tue, Mar 4, 2026, 10:32" (the core's long style)."""
+    return format_time(int(epoch), style="long")
