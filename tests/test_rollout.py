@@ -190,6 +190,36 @@ def test_progress_prints_lines_when_not_a_terminal() -> None:
     assert "steps/s" in printed[0] and "ETA" in printed[0]
 
 
+def test_live_progress_redraws_at_most_every_redraw_seconds_and_ends_on_the_last_counts(
+        ) -> None:
+    import io
+
+    from webtwin.envs.launcher.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    now = [0.0]
+    stream = Terminal()
+    bar = Progress(1000, stream=stream, redraw=0.125, clock=lambda: now[0])
+    for episode in range(300):  # 100 episodes at each of 0, 0.125 and 0.25 s
+        now[0] = episode // 100 * 0.125
+        bar.update(success=episode % 2 == 0, steps=3)
+    assert stream.getvalue().count("\r") == 3  # the first episode of each 0.125 s
+    assert "] 201/1000 episodes" in stream.getvalue().rsplit("\r", 1)[1]
+    bar.close()  # the bar was behind: the last counts are drawn before the line ends
+    assert stream.getvalue().count("\r") == 4 and stream.getvalue().endswith("\n")
+    assert "300/1000 episodes  success 0.50  3600 steps/s" in stream.getvalue().rsplit("\r")[-1]
+
+    stream = Terminal()
+    bar = Progress(2, stream=stream, redraw=60.0, clock=lambda: now[0])
+    bar.update(True, 1)
+    bar.update(True, 1)  # the last episode is always drawn
+    bar.close()  # and not again
+    assert stream.getvalue().count("\r") == 2 and " 2/2 episodes" in stream.getvalue()
+
+
 def test_tasks_command_lists_each_family_with_an_instruction(
         capsys: pytest.CaptureFixture[str]) -> None:
     import webtwin.envs
