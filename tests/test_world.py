@@ -39,6 +39,31 @@ def test_restore_returns_exact_state(world: World) -> None:
     assert world.snapshot() == start
 
 
+def test_restore_keeps_the_connection_only_where_that_is_safe(site: SiteSpec,
+                                                             factory: WorldFactory) -> None:
+    """A trusted image of the connection's schema goes into the same connection (its parsed
+    schema and prepared statements kept), unless `main` has a virtual table (mail's full-text
+    index); an uploaded image (`trusted=False`) always gets a fresh connection. Either way
+    the world then holds exactly the image, and works on from it."""
+    world = World.from_bytes([site], factory.template([site], 1))
+    other = factory.template([site], 2)
+    expected = World.from_bytes([site], other)
+    virtual = world.conn.execute("SELECT 1 FROM sqlite_master WHERE sql LIKE "
+                                 "'CREATE VIRTUAL TABLE%'").fetchone() is not None
+    for trusted in (True, True, False):
+        before = world.conn
+        world.advance(6 * 3600)  # state (and statements) of the old image first
+        world.restore(other, trusted=trusted)
+        assert (world.conn is before) == (trusted and not virtual)
+        assert world.snapshot() == other and world.digest() == expected.digest()
+        world.advance(6 * 3600)
+        expected.advance(6 * 3600)
+        assert world.digest() == expected.digest()
+        expected.restore(other)
+    world.close()
+    expected.close()
+
+
 def test_fork_is_independent(world: World) -> None:
     digest = world.digest()
     fork = world.fork()

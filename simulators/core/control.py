@@ -94,7 +94,7 @@ def build_control_router() -> APIRouter:
         data = await request.body()
         if not data.startswith(b"SQLite format 3\0") or len(data) > MAX_SNAPSHOT_BYTES:
             raise HTTPException(422, "body is not a world snapshot")
-        hosted.world.restore(data)
+        hosted.world.restore(data, trusted=False)
         return {"digest": hosted.world.digest()}
 
     @router.post("/worlds/{world_id}/fork", status_code=201)

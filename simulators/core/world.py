@@ -56,6 +56,9 @@ class World:
         self.conn.isolation_level = None
         self.engine: Engine = _engine_over(lambda: self.conn)
         self._image: bytes | None = None  # a read-only world's image (`read_only`)
+        # The schema cookie of the connection's image when the next image of that schema may
+        # go into the same connection (`restore`), else None.
+        self._reusable: bytes | None = None
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -222,20 +225,40 @@ class World:
         """The whole state as bytes (a SQLite database image)."""
         return self._image if self._image is not None else self.conn.serialize()
 
-    def restore(self, data: bytes) -> None:
+    def restore(self, data: bytes, *, trusted: bool = True) -> None:
         """Replace the whole state with a snapshot taken from a world of the same sites.
 
-        The snapshot goes into a fresh connection. Deserializing into the old one keeps state
-        that SQLite ties to the connection, not the database: full-text virtual tables hold
-        prepared statements and cached index structure that go stale (FTS5 then reports a
-        malformed image, FTS4 aborts queries), since every snapshot has the same schema cookie.
+        The image goes into the same connection when that is safe, so the connection keeps
+        its parsed schema and every statement it has prepared: a fresh connection parses the
+        schema and prepares each statement again on first use, about 1 ms of an episode of a
+        few steps. SQLite keeps both across `deserialize` while the image's schema cookie is
+        the one it parsed (the sites' code fixes their schema). It is safe when:
+        - the image is `trusted` (this world's own snapshots and the generated ones; an
+          uploaded image could have the same cookie and another schema);
+        - its schema cookie is the connection's and no transaction is open;
+        - the schema has no virtual table in `main` (mail's full-text index). A virtual
+          table's instance lives in the connection: statements prepared before the swap
+          keep using the old one, and FTS4 keeps pending index writes per instance.
+        Otherwise the image goes into a fresh connection.
+
+        Table-valued functions (`json_each`, `pragma_*`) must never be used on a world's
+        connection: SQLite keeps an eponymous virtual table's pointer to the schema that
+        `deserialize` frees, and the next statement using one crashes the process (3.40).
+        `tests/test_hygiene.py` bans them from the code.
         """
+        if (trusted and self._reusable is not None and self._reusable == schema_cookie(data)
+                and not self.conn.in_transaction):
+            self.conn.deserialize(data)
+            return
         fresh = _connect(())
         fresh.deserialize(data)
         _attach(fresh, self.sites.values())
         stale, self.conn = self.conn, fresh
         self.engine.pool.dispose()  # the next session connects through the creator: `fresh`
         stale.close()
+        cookie = schema_cookie(data)
+        virtual = _has_virtual_table(fresh, (tuple(sorted(self.sites)), cookie))
+        self._reusable = cookie if trusted and not virtual else None
 
     def capability(self, name: str) -> Callable[..., Any] | None:
         """The service `name` that one of this world's sites provides, or None."""
@@ -290,6 +313,19 @@ def _connect(sites: Iterable[SiteSpec]) -> sqlite3.Connection:
 
 
 _READERS = threading.local()  # per thread: the connection `World.read_only` keeps per sites
+# (site names, schema cookie) -> whether that schema has a virtual table in `main`
+_VIRTUAL: dict[tuple[tuple[str, ...], bytes], bool] = {}
+
+
+def _has_virtual_table(connection: sqlite3.Connection,
+                       schema: tuple[tuple[str, ...], bytes]) -> bool:
+    """Whether `connection`'s main database, of the sites and schema cookie `schema`, has a
+    virtual table (asked once per schema: the question makes SQLite parse it)."""
+    if schema not in _VIRTUAL:
+        _VIRTUAL[schema] = connection.execute(
+            "SELECT 1 FROM main.sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
+        ).fetchone() is not None
+    return _VIRTUAL[schema]
 
 
 def _read_only_connection(sites: Iterable[SiteSpec], data: bytes) -> sqlite3.Connection:

@@ -11,7 +11,6 @@ are, so their rows come from plain SQL (`sql_rows`, `PreparedRead`), not ORM obj
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -29,7 +28,6 @@ from sqlalchemy import (
     not_,
     or_,
     select,
-    text,
 )
 from sqlalchemy.orm import Session, selectinload
 
@@ -189,11 +187,17 @@ class ThreadLine(NamedTuple):
 PageFetch = Callable[[int, int], tuple[list[ThreadLine], int]]
 
 _NOW = bindparam("now", type_=Integer)
-# The columns and order of every thread list; a view (or a search's ids) adds its condition.
-_THREAD_PAGE: Select[*tuple[Any, ...]] = (
-    select(Thread.id, Thread.subject, Thread.last_message_at, Thread.starred, Thread.important,
-           has_attachment().label("attached"), func.count().over().label("total"))
-    .order_by(*thread_order(_NOW)))
+
+
+def _thread_page(now: Any) -> Select[*tuple[Any, ...]]:
+    """The columns and order of every thread list; a view (or a search) adds its condition."""
+    return (select(Thread.id, Thread.subject, Thread.last_message_at, Thread.starred,
+                   Thread.important, has_attachment().label("attached"),
+                   func.count().over().label("total"))
+            .order_by(*thread_order(now)))
+
+
+_THREAD_PAGE = _thread_page(_NOW)
 _THREAD_COUNT = select(func.count()).select_from(Thread)
 
 
@@ -221,41 +225,36 @@ def _view_page(s: Session, view: str, now: int, label_id: int | None) -> PageFet
 
 
 def _search_page(s: Session, now: int, q: str) -> PageFetch:
-    """Pages of a search: the matching ids from the query's own statement, then the page over
-    those ids as plain SQL (the list's columns and order are the costly part to build and run
-    through SQLAlchemy, and they never change)."""
-    ids = [tid for (tid,) in _search_ids(q, owner(s).email).rows(s, now=now)]
-    matched = json.dumps(ids)
+    """Pages of a search: like a fixed view's (`_view_page`), with the query's condition, its
+    statements compiled once per query (`_search_reads`)."""
+    page_read, count_read = _search_reads(q, owner(s).email)
 
     def fetch(page: int, size: int) -> tuple[list[ThreadLine], int]:
-        if not ids:
-            return [], 0
-        rows = _prepared_ids_page().rows(s, now=now, ids=matched, limit=size,
-                                         offset=(max(1, page) - 1) * size)
-        return [ThreadLine(*row) for row in rows], len(ids)
+        offset = (max(1, page) - 1) * size
+        rows = [ThreadLine(*row) for row in page_read.rows(s, now=now, limit=size,
+                                                              offset=offset)]
+        if rows or not offset:
+            return rows, rows[0].total if rows else 0
+        return rows, count_read.rows(s, now=now)[0][0]
 
     return fetch
 
 
 @functools.lru_cache(maxsize=512)
-def _search_ids(q: str, owner_email: str) -> PreparedRead:
-    """The ids of the threads a search matches, in id order, as a statement compiled once
-    per query and owner: building and compiling the condition costs several times SQLite's
-    answer, and an agent runs one search again and again (the results, then the results after
-    each action on them). The clock is a parameter, so one statement serves every moment."""
+def _search_reads(q: str, owner_email: str) -> tuple[PreparedRead, PreparedRead]:
+    """A search's page and count statements, compiled once per query and owner: building and
+    compiling the condition costs several times SQLite's answer, and an agent runs one search
+    again and again (the results, then the results after each action on them). The clock is
+    a parameter, so one statement serves every moment. (The ids are never handed to SQL as a
+    list: `json_each` is not used on a world's connection, see `World.restore`.)"""
     condition = search_condition(q, SearchContext(_NOW_SET, owner_email))
-    return PreparedRead(select(Thread.id).where(condition).order_by(Thread.id),
-                        render_lists=True)
+    page = _thread_page(_NOW_SET).where(condition).limit(bindparam("limit", 0)).offset(
+        bindparam("offset", 0))
+    return (PreparedRead(page, render_lists=True),
+            PreparedRead(_THREAD_COUNT.where(condition), render_lists=True))
 
 
 _NOW_SET = bindparam("now", 0, type_=Integer)  # `_NOW` with the value compiling lists needs
-
-
-@functools.cache
-def _prepared_ids_page() -> PreparedRead:
-    listed = text("mail_thread.id IN (SELECT value FROM json_each(:ids))")
-    return PreparedRead(_THREAD_PAGE.where(listed).limit(bindparam("limit"))
-                        .offset(bindparam("offset")))
 
 
 def _clamp(page: int, total: int, size: int) -> int:

@@ -19,7 +19,6 @@ With no results it proposes close spellings of the query's words and a few depar
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,10 +26,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from webtwin.simulators.core.web import sqlite_connection
+from webtwin.simulators.core.web import placeholders, sqlite_connection
 from webtwin.simulators.core.world import World
 
-from .catalog.fts import match_scores
+from .catalog.fts import MATCHING, match_scores, word_matches
 from .catalog.suggest import Suggestion, suggestions
 
 __all__ = ["FacetCount", "Facets", "MAX_Q_CHARS", "PER_PAGE", "SORTS", "SearchPage",
@@ -198,11 +197,14 @@ def _names(conn: Any, table: str) -> dict[str, tuple[int, str]]:
     return {slug: (int(pid), name) for slug, pid, name in rows}
 
 
-def _filters(query: SearchQuery, scores: dict[int, float] | None) -> _Where:
-    """Every filter except category and brand (the facets are counted without them)."""
+def _filters(query: SearchQuery) -> _Where:
+    """Every filter except category and brand (the facets are counted without them). The
+    words of `q` are matched in the full-text index again here, each word a subquery, rather
+    than handing SQL the ids `match_scores` found (as a list, `json_each` would be needed, and
+    it is not used on a world's connection: see `World.restore`)."""
     where = _Where([], [])
-    if scores is not None:
-        where = where.add("p.id IN (SELECT value FROM json_each(?))", json.dumps(sorted(scores)))
+    for match in word_matches(query.q):
+        where = where.add(f"p.id IN ({MATCHING})", match)
     if query.min_price is not None:
         where = where.add("p.price_cents >= ?", query.min_price * 100)
     if query.max_price is not None:
@@ -267,13 +269,13 @@ _PAGE_ROWS = (
     "ON i.variant_id = v.id WHERE v.product_id = p.id "
     "ORDER BY coalesce(i.stock, v.stock) > 0 DESC, v.position, v.id LIMIT 1) "
     "FROM catalog.product AS p JOIN catalog.brand AS b ON b.id = p.brand_id "
-    "WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id")
+    "WHERE p.id IN ({}) ORDER BY p.id")
 
 
 def _results(conn: Any, ids: list[int]) -> tuple[SearchResult, ...]:
     if not ids:
         return ()
-    rows = conn.execute(_PAGE_ROWS, (json.dumps(ids),)).fetchall()
+    rows = conn.execute(_PAGE_ROWS.format(placeholders(ids)), ids).fetchall()
     by_id = {row[0]: SearchResult(int(row[0]), row[1], row[2], int(row[3]), int(row[4]),
                                   float(row[5]), int(row[6]), bool(row[7]), bool(row[8]),
                                   int(row[9])) for row in rows}
@@ -287,7 +289,7 @@ def search(s: Session, world: World, query: SearchQuery) -> SearchPage:
     category = categories.get(query.category or "")
     chosen = {brands[slug][0] for slug in query.brands if slug in brands}
     scores = match_scores(conn, query.q)
-    where = _filters(query, scores)
+    where = _filters(query)
     per_category, per_brand, total = (_counts(conn, where, category and category[0], chosen)
                                       if scores != {} else (Counter(), Counter(), 0))
     pages = max(1, -(-total // query.per_page))
@@ -298,8 +300,7 @@ def search(s: Session, world: World, query: SearchQuery) -> SearchPage:
     if category:
         where = where.add("p.category_id = ?", category[0])
     if chosen:
-        where = where.add("p.brand_id IN (SELECT value FROM json_each(?))",
-                          json.dumps(sorted(chosen)))
+        where = where.add(f"p.brand_id IN ({placeholders(chosen)})", *sorted(chosen))
     ids = _page_ids(conn, where, applied.sort, scores, (applied.page - 1) * query.per_page,
                     query.per_page) if total else []
     facets = Facets(_facet(per_category, categories, {applied.category or ""}),

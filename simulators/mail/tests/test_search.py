@@ -19,7 +19,7 @@ from webtwin.simulators.mail.models import (
     Thread,
     ThreadLabel,
 )
-from webtwin.simulators.mail.queries import _search_ids
+from webtwin.simulators.mail.queries import _search_reads
 from webtwin.simulators.mail.search import (
     And,
     Not,
@@ -122,14 +122,17 @@ def test_operators(mailbox: World, query: str, expected: list[int]) -> None:
 @pytest.mark.parametrize("query", [query for query, _ in OPERATORS] + HOSTILE)
 def test_search_pages_statement_finds_what_the_condition_finds(mailbox: World,
                                                                 query: str) -> None:
-    """The search page compiles a query once (`queries._search_ids`), the clock a parameter:
+    """The search page compiles a query once (`queries._search_reads`), the clock a parameter:
     two days on, `newer_than:1d` and `is:snoozed` must find what they find then."""
+    page_read, count_read = _search_reads(query, ME)
     for now in (mailbox.now, mailbox.now + 2 * DAY):
         with mailbox.session() as s:
             condition = search_condition(query, SearchContext(now, ME))
             expected = list(s.scalars(select(Thread.id).where(condition).order_by(Thread.id)))
-            found = [tid for (tid,) in _search_ids(query, ME).rows(s, now=now)]
-        assert found == expected
+            rows = page_read.rows(s, now=now, limit=10_000, offset=0)
+            counted = count_read.rows(s, now=now)[0][0]
+        assert sorted(row[0] for row in rows) == expected
+        assert counted == len(expected) and all(row[-1] == len(expected) for row in rows)
 
 
 @pytest.mark.parametrize("query", HOSTILE)

@@ -9,16 +9,17 @@ syntax SQLite was compiled with (standard or enhanced) never matters.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from array import array
 from typing import Any
 
+from webtwin.simulators.core.web import placeholders
+
 from ..models import CATALOG
 from .build import FTS_TABLE, TERMS_TABLE
 
-__all__ = ["COLUMN_WEIGHTS", "MAX_WORDS", "close_words", "forms", "is_known", "match_scores",
-           "words"]
+__all__ = ["COLUMN_WEIGHTS", "MATCHING", "MAX_WORDS", "close_words", "forms", "is_known",
+           "match_scores", "word_matches", "words"]
 
 MAX_WORDS = 8
 # title, brand, category, body (description, bullets, option values): a title hit outweighs
@@ -30,7 +31,9 @@ STOPWORDS = frozenset({"a", "an", "and", "by", "for", "in", "of", "on", "or", "t
                        "with"})
 _MATCH = (f"SELECT docid, matchinfo({FTS_TABLE}, 'x') FROM {CATALOG}.{FTS_TABLE} "
           f"WHERE {FTS_TABLE} MATCH ? ORDER BY docid")
-_KNOWN = f"SELECT 1 FROM {CATALOG}.{TERMS_TABLE} WHERE term IN (SELECT value FROM json_each(?))"
+MATCHING = f"SELECT docid FROM {CATALOG}.{FTS_TABLE} WHERE {FTS_TABLE} MATCH ?"
+"""The ids of the products a `word_matches` string matches, as a subquery."""
+_KNOWN = f"SELECT 1 FROM {CATALOG}.{TERMS_TABLE} WHERE term IN ({{}})"
 _NEAR = (f"SELECT term FROM {CATALOG}.{TERMS_TABLE} WHERE length BETWEEN ? AND ? "
          "ORDER BY length, term")
 
@@ -57,6 +60,12 @@ def forms(word: str) -> list[str]:
     return sorted(found)
 
 
+def word_matches(text: str) -> list[str]:
+    """A MATCH string per word of `text` (its `forms` as quoted phrases): a product matches
+    the text when it matches every one."""
+    return [" OR ".join(f'"{form}"' for form in forms(word)) for word in words(text)]
+
+
 def _slots(phrases: int) -> list[tuple[float, list[int]]]:
     """Per column: its weight and where matchinfo 'x' keeps each phrase's hits in this row."""
     columns = len(COLUMN_WEIGHTS)
@@ -79,15 +88,13 @@ def match_scores(connection: Any, text: str) -> dict[int, float] | None:
 
     None when `text` has no word at all (then there is no text condition).
     """
-    terms = words(text)
-    if not terms:
+    matches = word_matches(text)
+    if not matches:
         return None
     scores: dict[int, float] = {}
-    for index, word in enumerate(terms):
-        variants = forms(word)
-        match = " OR ".join(f'"{form}"' for form in variants)
+    for index, match in enumerate(matches):
         rows = connection.execute(_MATCH, (match,)).fetchall()
-        slots = _slots(len(variants))
+        slots = _slots(match.count(" OR ") + 1)
         if index == 0:
             scores = {int(docid): _score(info, slots) for docid, info in rows}
         else:  # score only the products still in the running (common words match hundreds)
@@ -101,7 +108,9 @@ def match_scores(connection: Any, text: str) -> dict[int, float] | None:
 
 def is_known(connection: Any, word: str) -> bool:
     """Whether a title, brand or department has `word` (in any of its `forms`)."""
-    return connection.execute(_KNOWN, (json.dumps(forms(word)),)).fetchone() is not None
+    variants = forms(word)
+    return connection.execute(_KNOWN.format(placeholders(variants)),
+                              variants).fetchone() is not None
 
 
 def close_words(connection: Any, word: str, limit: int = 3) -> list[str]:
