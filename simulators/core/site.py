@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,8 @@ class SiteSpec:
     - `task_families`: returns the site's task family classes (imported lazily).
     - `start_path`: where an episode's browser starts.
     - `after_create`: extra DDL run once on a new world (FTS tables, triggers).
+    - `after_commit`: brings derived state up to date after a write (mail's full-text index),
+      on the world's connection with no transaction open (`World.settle`).
     - `derived_tables`: tables excluded from digests and diffs (e.g. FTS shadow tables).
     - `shared`: immutable data every world of the site attaches (e.g. a catalog), outside
       the world's snapshot.
@@ -60,6 +63,7 @@ class SiteSpec:
     event_handlers: Mapping[str, EventHandler] = field(default_factory=dict)
     start_path: str = "/"
     after_create: Callable[[Connection], None] | None = None
+    after_commit: Callable[[sqlite3.Connection], None] | None = None
     derived_tables: tuple[str, ...] = ()
     templates_dir: Path | None = None
     shared: SharedDatabase | None = None

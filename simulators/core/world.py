@@ -24,7 +24,7 @@ from .shared import attach_shared
 from .site import SiteSpec
 from .state import digest_connection, schema_cookie
 
-__all__ = ["World", "UserError", "WORLD_EPOCH"]
+__all__ = ["World", "UserError", "WORLD_EPOCH", "WorldConnection", "per_image"]
 
 # 2026-03-02 09:00 UTC, a Monday. Worlds start at this date plus a seeded number of days, so a
 # world's "today" never depends on when it is run.
@@ -56,6 +56,8 @@ class World:
         self.conn.isolation_level = None
         self.engine: Engine = _engine_over(lambda: self.conn)
         self._image: bytes | None = None  # a read-only world's image (`read_only`)
+        self._settlers = [site.after_commit for site in sorted(sites, key=lambda spec: spec.name)
+                          if site.after_commit is not None]
         # The schema cookie of the connection's image when the next image of that schema may
         # go into the same connection (`restore`), else None.
         self._reusable: bytes | None = None
@@ -121,7 +123,17 @@ class World:
 
     # -- sessions ---------------------------------------------------------------------------
     def session(self) -> Session:
-        return Session(self.engine, expire_on_commit=False, autoflush=True)
+        """A session on this world; after each commit its sites settle (`settle`)."""
+        return Session(self.engine, expire_on_commit=False, autoflush=True,
+                       info={_WORLD: self} if self._settlers else {})
+
+    def settle(self) -> None:
+        """Bring derived state up to date (each site's `after_commit`, e.g. mail's full-text
+        index), unless a transaction is open or the world is read-only. Runs after every
+        commit of this world's sessions and before every snapshot."""
+        if self._settlers and self._image is None and not self.conn.in_transaction:
+            for settle in self._settlers:
+                settle(self.conn)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -222,8 +234,16 @@ class World:
 
     # -- snapshots --------------------------------------------------------------------------
     def snapshot(self) -> bytes:
-        """The whole state as bytes (a SQLite database image)."""
-        return self._image if self._image is not None else self.conn.serialize()
+        """The whole state as bytes (a SQLite database image), derived state settled.
+
+        Two worlds in the same state can give different bytes: where SQLite puts rows in
+        its pages depends on the connection's history (a connection that wrote to an image
+        before `restore` lays out the next one's writes differently). Compare states with
+        `digest()`, which hashes rows."""
+        if self._image is not None:
+            return self._image
+        self.settle()
+        return self.conn.serialize()
 
     def restore(self, data: bytes, *, trusted: bool = True) -> None:
         """Replace the whole state with a snapshot taken from a world of the same sites.
@@ -236,9 +256,11 @@ class World:
         - the image is `trusted` (this world's own snapshots and the generated ones; an
           uploaded image could have the same cookie and another schema);
         - its schema cookie is the connection's and no transaction is open;
-        - the schema has no virtual table in `main` (mail's full-text index). A virtual
-          table's instance lives in the connection: statements prepared before the swap
-          keep using the old one, and FTS4 keeps pending index writes per instance.
+        - no trigger writes to a virtual table. A virtual table's instance lives in the
+          connection, and a statement prepared before the swap keeps using the old one
+          (its internal statements too). So every statement on a virtual table must be
+          prepared for each image (`per_image`), which a trigger's cannot be: it is part of
+          whatever statement changed the row. Mail's index is written by `after_commit`.
         Otherwise the image goes into a fresh connection.
 
         Table-valued functions (`json_each`, `pragma_*`) must never be used on a world's
@@ -249,6 +271,8 @@ class World:
         if (trusted and self._reusable is not None and self._reusable == schema_cookie(data)
                 and not self.conn.in_transaction):
             self.conn.deserialize(data)
+            if isinstance(self.conn, WorldConnection):
+                self.conn.image += 1
             return
         fresh = _connect(())
         fresh.deserialize(data)
@@ -257,8 +281,8 @@ class World:
         self.engine.pool.dispose()  # the next session connects through the creator: `fresh`
         stale.close()
         cookie = schema_cookie(data)
-        virtual = _has_virtual_table(fresh, (tuple(sorted(self.sites)), cookie))
-        self._reusable = cookie if trusted and not virtual else None
+        unsafe = _triggers_write_virtual_tables(fresh, (tuple(sorted(self.sites)), cookie))
+        self._reusable = cookie if trusted and not unsafe else None
 
     def capability(self, name: str) -> Callable[..., Any] | None:
         """The service `name` that one of this world's sites provides, or None."""
@@ -306,26 +330,56 @@ _DIALECT, _URL, _COMPILED_CACHE = _shared_engine_parts()
 
 def _connect(sites: Iterable[SiteSpec]) -> sqlite3.Connection:
     # uri=True so that ATTACH understands the shared databases' `file:...?mode=memory` names.
-    connection = sqlite3.connect(":memory:", uri=True, check_same_thread=False)
+    connection = sqlite3.connect(":memory:", uri=True, check_same_thread=False,
+                                 factory=WorldConnection)
     connection.isolation_level = None
     _attach(connection, sites)
     return connection
 
 
 _READERS = threading.local()  # per thread: the connection `World.read_only` keeps per sites
-# (site names, schema cookie) -> whether that schema has a virtual table in `main`
-_VIRTUAL: dict[tuple[tuple[str, ...], bytes], bool] = {}
 
 
-def _has_virtual_table(connection: sqlite3.Connection,
-                       schema: tuple[tuple[str, ...], bytes]) -> bool:
-    """Whether `connection`'s main database, of the sites and schema cookie `schema`, has a
-    virtual table (asked once per schema: the question makes SQLite parse it)."""
-    if schema not in _VIRTUAL:
-        _VIRTUAL[schema] = connection.execute(
-            "SELECT 1 FROM main.sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'"
-        ).fetchone() is not None
-    return _VIRTUAL[schema]
+class WorldConnection(sqlite3.Connection):
+    """A world's sqlite3 connection; `image` counts the images `World.restore` put into it."""
+
+    image = 0
+
+
+def per_image(connection: sqlite3.Connection, sql: str) -> str:
+    """`sql` marked with the connection's image number, for a statement on a virtual table:
+    the connection's statement cache then prepares it again for every image (see
+    `World.restore`), so no virtual table instance outlives its image."""
+    return f"{sql}\n/* image {getattr(connection, 'image', 0)} */"
+
+
+_WORLD = "webtwin.world"  # a session's world, in `Session.info`, for `_settle_after_commit`
+
+
+@event.listens_for(Session, "after_commit")
+def _settle_after_commit(session: Session) -> None:
+    world = session.info.get(_WORLD)
+    if world is not None:
+        world.settle()
+
+
+# (site names, schema cookie) -> whether a trigger of that schema writes a virtual table
+_TRIGGERED_VIRTUAL: dict[tuple[tuple[str, ...], bytes], bool] = {}
+_TRIGGERS_ON_VIRTUAL = """
+SELECT 1 FROM main.sqlite_master AS t JOIN main.sqlite_master AS v
+  ON v.type = 'table' AND v.sql LIKE 'CREATE VIRTUAL TABLE%'
+WHERE t.type = 'trigger' AND instr(lower(t.sql), lower(v.name)) > 0 LIMIT 1
+"""
+
+
+def _triggers_write_virtual_tables(connection: sqlite3.Connection,
+                                   schema: tuple[tuple[str, ...], bytes]) -> bool:
+    """Whether a trigger of `connection`'s main database (of the sites and schema cookie
+    `schema`) names a virtual table; asked once per schema, as it makes SQLite parse it."""
+    if schema not in _TRIGGERED_VIRTUAL:
+        found = connection.execute(_TRIGGERS_ON_VIRTUAL).fetchone()
+        _TRIGGERED_VIRTUAL[schema] = found is not None
+    return _TRIGGERED_VIRTUAL[schema]
 
 
 def _read_only_connection(sites: Iterable[SiteSpec], data: bytes) -> sqlite3.Connection:

@@ -20,7 +20,7 @@ from webtwin.simulators.core.site import SiteSpec
 from .generate import generate_mail
 from .models import MailBase
 from .routes import build_app
-from .search import create_search_index
+from .search import create_search_index, sync_search_index
 from .services import EVENT_HANDLERS
 from .services.delivery import deliver_email, mailbox_owner
 
@@ -44,6 +44,7 @@ SITE = SiteSpec(
     event_handlers=EVENT_HANDLERS,
     start_path="/inbox",
     after_create=create_search_index,
+    after_commit=sync_search_index,
     templates_dir=Path(__file__).parent / "templates",
     provides={"email.deliver": deliver_email, "email.owner": mailbox_owner},
 )

@@ -250,8 +250,9 @@ def _search_reads(q: str, owner_email: str) -> tuple[PreparedRead, PreparedRead]
     condition = search_condition(q, SearchContext(_NOW_SET, owner_email))
     page = _thread_page(_NOW_SET).where(condition).limit(bindparam("limit", 0)).offset(
         bindparam("offset", 0))
-    return (PreparedRead(page, render_lists=True),
-            PreparedRead(_THREAD_COUNT.where(condition), render_lists=True))
+    # `virtual`: the condition may read the full-text index
+    return (PreparedRead(page, render_lists=True, virtual=True),
+            PreparedRead(_THREAD_COUNT.where(condition), render_lists=True, virtual=True))
 
 
 _NOW_SET = bindparam("now", 0, type_=Integer)  # `_NOW` with the value compiling lists needs

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,12 +36,14 @@ from sqlalchemy import (
     true,
 )
 
+from webtwin.simulators.core.world import per_image
+
 from .models import Attachment, Contact, Label, Message, Thread, ThreadLabel
 from .search_parse import And, Node, Not, Or, Term, parse
 
 __all__ = [
-    "And", "Node", "Not", "Or", "SearchContext", "Term", "compile_query", "create_search_index",
-    "parse", "search_condition",
+    "And", "Node", "Not", "Or", "PENDING_TABLE", "SearchContext", "Term", "compile_query",
+    "create_search_index", "parse", "search_condition", "sync_search_index",
 ]
 
 FTS_TABLE = "mail_message_fts"
@@ -60,28 +63,56 @@ def _fts_values(prefix: str) -> str:
     return f"{prefix}.id, {prefix}.subject, {prefix}.body, {sender}, {recipients}"
 
 
+PENDING_TABLE = "mail_search_pending"
+_COLUMNS = "docid, subject, body, sender, recipients"
+
+
 def create_search_index(connection: Any) -> None:
-    """Create the message full-text index and the triggers that keep it in sync.
+    """Create the message full-text index, and the triggers that queue changed messages for
+    it (`sync_search_index` indexes them after each commit).
 
     FTS4 with its own copy of the text, not FTS5: an FTS5 table caches its index structure in
     the connection, and after `World.restore()` (`deserialize` into the same connection) it
     reads the stale cache and reports "database disk image is malformed". FTS4 re-reads.
+    The triggers only queue ids: the index's instance lives in the connection, and a write
+    to it from a trigger would run inside whatever statement changed a message, prepared
+    before or after a restore (see `World.restore`).
     """
-    columns = "docid, subject, body, sender, recipients"
     statements = [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts4(subject, body, sender, "
         'recipients, tokenize=unicode61 "remove_diacritics=2")',
-        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON mail_message "
-        f"BEGIN INSERT INTO {FTS_TABLE}({columns}) VALUES ({_fts_values('new')}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON mail_message "
-        f"BEGIN DELETE FROM {FTS_TABLE} WHERE docid = old.id; END",
+        f"CREATE TABLE IF NOT EXISTS {PENDING_TABLE} (id INTEGER PRIMARY KEY)",
+        f"CREATE TRIGGER IF NOT EXISTS {PENDING_TABLE}_ai AFTER INSERT ON mail_message "
+        f"BEGIN INSERT OR IGNORE INTO {PENDING_TABLE} (id) VALUES (new.id); END",
+        f"CREATE TRIGGER IF NOT EXISTS {PENDING_TABLE}_ad AFTER DELETE ON mail_message "
+        f"BEGIN INSERT OR IGNORE INTO {PENDING_TABLE} (id) VALUES (old.id); END",
         # Only when indexed text changes: marking mail read must not re-index its body.
-        f"CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE OF {_INDEXED} ON mail_message "
-        f"BEGIN DELETE FROM {FTS_TABLE} WHERE docid = old.id; "
-        f"INSERT INTO {FTS_TABLE}({columns}) VALUES ({_fts_values('new')}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {PENDING_TABLE}_au AFTER UPDATE OF {_INDEXED} "
+        f"ON mail_message BEGIN INSERT OR IGNORE INTO {PENDING_TABLE} (id) VALUES (old.id); "
+        f"INSERT OR IGNORE INTO {PENDING_TABLE} (id) VALUES (new.id); END",
     ]
     for statement in statements:
         connection.exec_driver_sql(statement)
+
+
+_ANY_PENDING = f"SELECT 1 FROM {PENDING_TABLE} LIMIT 1"
+_SYNC = (
+    f"DELETE FROM {FTS_TABLE} WHERE docid IN (SELECT id FROM {PENDING_TABLE})",
+    f"INSERT INTO {FTS_TABLE}({_COLUMNS}) SELECT {_fts_values('m')} FROM mail_message AS m "
+    f"WHERE m.id IN (SELECT id FROM {PENDING_TABLE}) ORDER BY m.id",
+    f"DELETE FROM {PENDING_TABLE}",
+)
+
+
+def sync_search_index(connection: sqlite3.Connection) -> None:
+    """Index the queued messages: their old text out, their current text (if they still
+    exist) in, each statement committing on its own (no transaction is open) and prepared
+    for the connection's current image (`per_image`, see `World.restore`). After a failure
+    the queue is still there, and the next call does it all again."""
+    if connection.execute(_ANY_PENDING).fetchone() is None:
+        return
+    for statement in _SYNC:
+        connection.execute(per_image(connection, statement))
 
 
 # -- compilation ----------------------------------------------------------------------------

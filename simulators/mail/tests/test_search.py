@@ -21,6 +21,7 @@ from webtwin.simulators.mail.models import (
 )
 from webtwin.simulators.mail.queries import _search_reads
 from webtwin.simulators.mail.search import (
+    PENDING_TABLE,
     And,
     Not,
     Or,
@@ -156,23 +157,47 @@ def test_parser_shapes() -> None:
     assert parse("unknown:op") == Term("", "unknown:op")
 
 
+def queued(world: World) -> int:
+    return int(world.conn.execute(f"SELECT count(*) FROM {PENDING_TABLE}").fetchone()[0])
+
+
 def test_index_follows_updates_and_deletes() -> None:
+    """Changed messages are queued by triggers and indexed after each commit; a transaction
+    that writes a message several times is indexed once, as it ends."""
     world = World.empty([SITE], 2)
     with world.transaction() as s:
         s.add(Account(id=1, name="Me", email=ME))
         s.add(Thread(id=1, subject="s", last_message_at=world.now))
         s.flush()
         s.add(_message(1, 1, ("A", "a@x.test"), "hello", "alpha", world.now, to_addrs=ME))
-    assert find(world, "alpha") == [1]
+    assert find(world, "alpha") == [1] and queued(world) == 0
     with world.transaction() as s:
-        s.get(Message, 1).body = "omega"  # type: ignore[union-attr]
-    assert find(world, "alpha") == [] and find(world, "omega") == [1]
+        message = s.get(Message, 1)
+        assert message is not None
+        message.body = "beta"
+        s.flush()
+        message.body = "omega"
+        s.flush()
+        s.add(_message(2, 1, ("A", "a@x.test"), "again", "gamma", world.now, to_addrs=ME))
+        s.flush()
+        s.execute(delete(Message).where(Message.id == 2))
+    assert find(world, "alpha") == find(world, "beta") == find(world, "gamma") == []
+    assert find(world, "omega") == [1] and queued(world) == 0
     snapshot = world.snapshot()
     with world.transaction() as s:
         s.execute(delete(Message))
     assert find(world, "omega") == []
-    world.restore(snapshot)
+    world.restore(snapshot)  # a fresh connection (this world was built, not restored)
     assert find(world, "omega") == [1]
+    with world.transaction() as s:
+        s.execute(delete(Message))
+    before = world.conn
+    world.restore(snapshot)
+    assert world.conn is before  # the same connection, its index instance included
+    assert find(world, "omega") == [1]
+    with world.transaction() as s:
+        s.get(Message, 1).body = "sigma"  # type: ignore[union-attr]
+    assert find(world, "omega") == [] and find(world, "sigma") == [1]
     world.close()
 
 
