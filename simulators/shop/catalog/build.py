@@ -8,8 +8,8 @@ FTS4 index `catalog.product_fts` (docid = product id) and its vocabulary
 `catalog.search_term` (the words of titles, brands and departments, with their length), which
 search uses for "did you mean".
 
-FTS4, not FTS5: FTS5 caches index structure per connection, which goes stale when a world
-is restored into a fresh connection (see `mail/search.py`).
+FTS4, not FTS5: FTS5 caches index structure per connection, which goes stale when a world's
+connection takes another image (`World.restore`; see `mail/search.py`).
 """
 
 from __future__ import annotations
