@@ -14,12 +14,17 @@ BANNED = re.compile(r"datetime\.(now|utcnow|today)\(|time\.time\(\)|uuid\.uuid4|
 SOURCES = sorted((ROOT / "simulators").rglob("*.py")) + sorted((ROOT / "envs").rglob("*.py"))
 
 
+def offending(path: Path, pattern: re.Pattern[str], allowed: str | None = None) -> str:
+    """The lines of `path` that `pattern` finds (but for those marked `allowed`)."""
+    return "\n".join(f"{path.name}:{number}: {line.strip()}"
+                     for number, line in enumerate(path.read_text().splitlines(), 1)
+                     if pattern.search(line) and (allowed is None or allowed not in line))
+
+
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_nondeterminism(path: Path) -> None:
-    offending = [f"{path.name}:{number}: {line.strip()}"
-                 for number, line in enumerate(path.read_text().splitlines(), 1)
-                 if BANNED.search(line) and "allow-nondeterminism" not in line]
-    assert not offending, "\n".join(offending)
+    found = offending(path, BANNED, allowed="allow-nondeterminism")
+    assert not found, found
 
 
 # `json_each(...)`, `json_tree(...)`, `pragma_table_info(...)`, `generate_series(...)`: SQLite
@@ -31,7 +36,5 @@ TABLE_VALUED = re.compile(r"\b(json_each|json_tree|pragma_\w+|generate_series)\s
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_table_valued_functions(path: Path) -> None:
-    offending = [f"{path.name}:{number}: {line.strip()}"
-                 for number, line in enumerate(path.read_text().splitlines(), 1)
-                 if TABLE_VALUED.search(line) and "TABLE_VALUED" not in line]
-    assert not offending, "\n".join(offending)
+    found = offending(path, TABLE_VALUED)
+    assert not found, found
