@@ -177,16 +177,16 @@ class PreparedRead:
     For page reads whose shape never changes (a view's condition, with the clock as a bound
     parameter): one definition of the query, without building it again on every request.
     Values come by name (`bindparam("now")`); literal values inside the statement keep theirs.
-    Columns come back as SQLite stores them (0/1 for booleans). A statement that reads a
-    virtual table (a full-text index) says so (`virtual`): it is prepared for each image of
-    the connection (`world.per_image`). With `render_lists`, an `IN`
+    Columns come back as SQLite stores them (0/1 for booleans). A statement that names one of
+    `virtual_tables` (a full-text index) is prepared for each image of the connection
+    (`world.per_image`). With `render_lists`, an `IN`
     over a list of values is written out as one parameter per value; every bound parameter
     then needs a value when the statement is compiled (a value given to `rows` replaces it),
     and a list's length is fixed.
     """
 
     def __init__(self, statement: ClauseElement, render_lists: bool = False,
-                 virtual: bool = False):
+                 virtual_tables: Sequence[str] = ()):
         compiled = statement.compile(dialect=_SQLITE,
                                      compile_kwargs={"render_postcompile": render_lists})
         assert isinstance(compiled, SQLCompiler)
@@ -197,7 +197,7 @@ class PreparedRead:
         self.sql = str(compiled)
         self.names = tuple(compiled.positiontup or ())
         self.defaults = compiled.params
-        self.virtual = virtual
+        self.virtual = any(name in self.sql for name in virtual_tables)
 
     def rows(self, s: Session, **values: Any) -> list[Any]:
         params = {**self.defaults, **values}

@@ -36,7 +36,7 @@ from webtwin.simulators.core.web import PreparedRead, placeholders, sql_rows
 
 from .layout import LabelInfo, NavCounts, Owner, label_tree, nav_counts, owner
 from .models import Account, Attachment, Contact, Message, Thread, ThreadLabel
-from .search import SearchContext, has_attachment, search_condition, snoozed
+from .search import FTS_TABLE, SearchContext, has_attachment, search_condition, snoozed
 
 __all__ = [
     "CATEGORY_VIEWS", "LabelInfo", "ListPage", "NavCounts", "Owner", "Row", "SYSTEM_VIEWS",
@@ -250,9 +250,9 @@ def _search_reads(q: str, owner_email: str) -> tuple[PreparedRead, PreparedRead]
     condition = search_condition(q, SearchContext(_NOW_SET, owner_email))
     page = _thread_page(_NOW_SET).where(condition).limit(bindparam("limit", 0)).offset(
         bindparam("offset", 0))
-    # `virtual`: the condition may read the full-text index
-    return (PreparedRead(page, render_lists=True, virtual=True),
-            PreparedRead(_THREAD_COUNT.where(condition), render_lists=True, virtual=True))
+    return (PreparedRead(page, render_lists=True, virtual_tables=(FTS_TABLE,)),
+            PreparedRead(_THREAD_COUNT.where(condition), render_lists=True,
+                         virtual_tables=(FTS_TABLE,)))
 
 
 _NOW_SET = bindparam("now", 0, type_=Integer)  # `_NOW` with the value compiling lists needs

@@ -136,6 +136,14 @@ def test_search_pages_statement_finds_what_the_condition_finds(mailbox: World,
         assert counted == len(expected) and all(row[-1] == len(expected) for row in rows)
 
 
+def test_only_statements_on_the_index_are_prepared_per_image() -> None:
+    """A search that reads the full-text index is prepared again for each image of the
+    connection (`World.restore`); one that does not (`from:` is a LIKE) keeps its statement."""
+    assert all(read.virtual for read in _search_reads('"invoice march"', ME))
+    assert all(read.virtual for read in _search_reads("subject:invoice", ME))
+    assert not any(read.virtual for read in _search_reads("from:dana is:unread", ME))
+
+
 @pytest.mark.parametrize("query", HOSTILE)
 def test_hostile_queries_never_error(mailbox: World, query: str) -> None:
     before = mailbox.digest()
