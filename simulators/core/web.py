@@ -201,8 +201,11 @@ class PreparedRead:
 
     def rows(self, s: Session, **values: Any) -> list[Any]:
         params = {**self.defaults, **values}
-        sql = per_image(sqlite_connection(s), self.sql) if self.virtual else self.sql
-        return sql_rows(s, sql, [params[name] for name in self.names])
+        values_in_order = [params[name] for name in self.names]
+        if not self.virtual:
+            return sql_rows(s, self.sql, values_in_order)
+        connection = sqlite_connection(s)
+        return connection.execute(per_image(connection, self.sql), values_in_order).fetchall()
 
 
 _SQLITE = sqlite.dialect()

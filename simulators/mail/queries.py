@@ -211,31 +211,26 @@ def _prepared_view(view: str) -> tuple[PreparedRead, PreparedRead]:
 
 def _view_page(s: Session, view: str, now: int, label_id: int | None) -> PageFetch:
     """Pages of a fixed view: plain SQL, no ORM (list pages are the hottest read there is)."""
-    page_read, count_read = _prepared_view(view)
-
-    def fetch(page: int, size: int) -> tuple[list[ThreadLine], int]:
-        offset = (max(1, page) - 1) * size
-        rows = [ThreadLine(*row) for row in page_read.rows(
-            s, now=now, label_id=label_id, limit=size, offset=offset)]
-        if rows or not offset:
-            return rows, rows[0].total if rows else 0
-        return rows, count_read.rows(s, now=now, label_id=label_id)[0][0]
-
-    return fetch
+    return _paged(s, *_prepared_view(view), now=now, label_id=label_id)
 
 
 def _search_page(s: Session, now: int, q: str) -> PageFetch:
-    """Pages of a search: like a fixed view's (`_view_page`), with the query's condition, its
-    statements compiled once per query (`_search_reads`)."""
-    page_read, count_read = _search_reads(q, owner(s).email)
+    """Pages of a search: like a fixed view's, with the query's condition, its statements
+    compiled once per query (`_search_reads`)."""
+    return _paged(s, *_search_reads(q, owner(s).email), now=now)
+
+
+def _paged(s: Session, page_read: PreparedRead, count_read: PreparedRead,
+           **values: Any) -> PageFetch:
+    """Pages of a thread list from its page and count statements (`values` bind both)."""
 
     def fetch(page: int, size: int) -> tuple[list[ThreadLine], int]:
         offset = (max(1, page) - 1) * size
-        rows = [ThreadLine(*row) for row in page_read.rows(s, now=now, limit=size,
+        rows = [ThreadLine(*row) for row in page_read.rows(s, **values, limit=size,
                                                               offset=offset)]
         if rows or not offset:
             return rows, rows[0].total if rows else 0
-        return rows, count_read.rows(s, now=now)[0][0]
+        return rows, count_read.rows(s, **values)[0][0]
 
     return fetch
 

@@ -61,9 +61,14 @@ def forms(word: str) -> list[str]:
 
 
 def word_matches(text: str) -> list[str]:
-    """A MATCH string per word of `text` (its `forms` as quoted phrases): a product matches
-    the text when it matches every one."""
-    return [" OR ".join(f'"{form}"' for form in forms(word)) for word in words(text)]
+    """A MATCH string per word of `text`: a product matches the text when it matches every
+    one."""
+    return [_any_of(forms(word)) for word in words(text)]
+
+
+def _any_of(variants: list[str]) -> str:
+    """A MATCH string for any of `variants`, each a quoted phrase."""
+    return " OR ".join(f'"{form}"' for form in variants)
 
 
 def _slots(phrases: int) -> list[tuple[float, list[int]]]:
@@ -88,13 +93,14 @@ def match_scores(connection: Any, text: str) -> dict[int, float] | None:
 
     None when `text` has no word at all (then there is no text condition).
     """
-    matches = word_matches(text)
-    if not matches:
+    terms = words(text)
+    if not terms:
         return None
     scores: dict[int, float] = {}
-    for index, match in enumerate(matches):
-        rows = connection.execute(_MATCH, (match,)).fetchall()
-        slots = _slots(match.count(" OR ") + 1)
+    for index, word in enumerate(terms):
+        variants = forms(word)
+        rows = connection.execute(_MATCH, (_any_of(variants),)).fetchall()
+        slots = _slots(len(variants))
         if index == 0:
             scores = {int(docid): _score(info, slots) for docid, info in rows}
         else:  # score only the products still in the running (common words match hundreds)
