@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from webtwin.envs.cli import main
-from webtwin.envs.launcher.steplog import read_steps
-from webtwin.envs.launcher.store import read_episodes
+from webtwin.envs.launcher.store import PER_RUN_FIELDS, read_episodes, read_steps, steps_bytes
 from webtwin.envs.launcher.summary import mean_pass_hat_k, pass_hat_k, summarise
 from webtwin.envs.rollout import plan_episodes
 
@@ -28,8 +27,8 @@ def episodes(out: Path) -> list[dict[str, Any]]:
 
 
 def comparable(record: dict[str, Any]) -> dict[str, Any]:
-    """A record without its wall-clock durations."""
-    return {key: value for key, value in record.items() if key != "durations"}
+    """A record without its wall-clock durations and its step log's place."""
+    return {key: value for key, value in record.items() if key not in PER_RUN_FIELDS}
 
 
 # -- the plan ------------------------------------------------------------------------------
@@ -111,11 +110,11 @@ def test_same_command_same_results_and_step_logs(tmp_path: Path) -> None:
     first, second = episodes(tmp_path / "a"), episodes(tmp_path / "b")
     assert [comparable(r) for r in first] == [comparable(r) for r in second]
     assert set(first[0]) >= {"id", "env_id", "seed", "task_id", "instruction", "actions",
-                             "rewards", "verdict", "steps", "durations", "steps_file"}
-    for record in first:
-        steps_a = (tmp_path / "a" / record["steps_file"]).read_bytes()
-        assert steps_a == (tmp_path / "b" / record["steps_file"]).read_bytes()
-        lines = read_steps(tmp_path / "a" / record["steps_file"])
+                             "rewards", "verdict", "steps", "durations", *PER_RUN_FIELDS}
+    for record, again in zip(first, second, strict=True):
+        assert steps_bytes(tmp_path / "a", record) == steps_bytes(tmp_path / "b", again)
+        lines = read_steps(tmp_path / "a", record)
+        assert lines[0]["episode"] == record["id"]
         assert [line["step"] for line in lines] == list(range(record["steps"] + 1))
         assert [line.get("action") for line in lines[1:]] == record["actions"]
         assert [line["last_action_error"] for line in lines[1:]] == record["errors"]

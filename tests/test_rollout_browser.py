@@ -12,7 +12,8 @@ from rollout_kill import complete_lines, start_and_kill
 from rollout_policies import GATE_ENV
 
 from webtwin.envs.cli import main
-from webtwin.envs.launcher.steplog import read_steps
+from webtwin.envs.launcher.plan import safe_name
+from webtwin.envs.launcher.store import PER_RUN_FIELDS, read_steps
 from webtwin.envs.png import decode_png
 from webtwin.envs.rollout import plan_episodes
 
@@ -28,16 +29,19 @@ def command(out: Path, *extra: str) -> list[str]:
             "--max-steps", "30", "--out", str(out), *extra]
 
 
+def stored(out: Path) -> list[dict[str, Any]]:
+    """The records as `episodes.jsonl` holds them."""
+    return [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
+
+
 def records(out: Path) -> dict[str, dict[str, Any]]:
-    """Records by id, without their wall-clock durations."""
-    lines = (out / "episodes.jsonl").read_text().splitlines()
-    return {r["id"]: {k: v for k, v in r.items() if k != "durations"}
-            for r in map(json.loads, lines)}
+    """Records by id, without their wall-clock durations and step log places."""
+    return {r["id"]: {k: v for k, v in r.items() if k not in PER_RUN_FIELDS} for r in stored(out)}
 
 
 def step_lines(out: Path, record: dict[str, Any]) -> list[dict[str, Any]]:
     """The episode's steps, each with its full observation (unchanged fields filled in)."""
-    return read_steps(out / record["steps_file"])
+    return read_steps(out, record)
 
 
 def pngs(out: Path) -> dict[str, bytes]:
@@ -56,10 +60,10 @@ def test_oracle_succeeds_and_every_step_has_its_screenshot(first: Path) -> None:
     done = records(first)
     assert sorted(done) == sorted(s.episode_id for s in plan_episodes(ENVS, EPISODES))
     assert all(record["success"] for record in done.values())
-    for record in done.values():
+    for record in stored(first):
         lines = step_lines(first, record)
         assert [line["step"] for line in lines] == list(range(record["steps"] + 1))
-        folder = record["steps_file"].removesuffix(".jsonl.gz")
+        folder = f"steps/{safe_name(record['id'])}"
         assert lines[0]["screenshot"] == f"{folder}/0000.png"
         for line in lines:
             assert line["screenshot"].startswith(folder + "/")

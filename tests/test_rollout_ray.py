@@ -14,6 +14,7 @@ import pytest
 from rollout_policies import DIE_ENV
 
 from webtwin.envs.cli import main
+from webtwin.envs.launcher.store import PER_RUN_FIELDS, steps_bytes
 from webtwin.envs.rollout import plan_episodes
 
 ray = pytest.importorskip("ray")
@@ -40,12 +41,17 @@ def rollout(out: Path, *extra: str) -> int:
 
 
 def records(out: Path) -> list[dict[str, Any]]:
-    """The records by plan order, without their wall-clock durations."""
+    """The records by plan order, without their wall-clock durations and step log places."""
     lines = (out / "episodes.jsonl").read_text().splitlines()
-    found = [json.loads(line) for line in lines]
-    for record in found:
-        del record["durations"]
+    found = [{key: value for key, value in json.loads(line).items()
+              if key not in PER_RUN_FIELDS} for line in lines]
     return sorted(found, key=lambda record: record["index"])
+
+
+def stored_steps(out: Path) -> dict[str, bytes]:
+    """Each episode's step log as stored, by episode id."""
+    lines = (out / "episodes.jsonl").read_text().splitlines()
+    return {record["id"]: steps_bytes(out, record) for record in map(json.loads, lines)}
 
 
 def test_ray_backend_matches_the_local_backend(tmp_path: Path, ray_tmp: Path) -> None:
@@ -57,9 +63,7 @@ def test_ray_backend_matches_the_local_backend(tmp_path: Path, ray_tmp: Path) ->
         spec.episode_id for spec in plan_episodes([ENV], EPISODES)]
     assert all(r["success"] for r in ray_records)
     assert ray_records == records(tmp_path / "local")
-    for record in ray_records:
-        steps = record["steps_file"]
-        assert (tmp_path / "ray" / steps).read_bytes() == (tmp_path / "local" / steps).read_bytes()
+    assert stored_steps(tmp_path / "ray") == stored_steps(tmp_path / "local")
     summary = json.loads((tmp_path / "ray" / "summary.json").read_text())
     assert summary["all"]["success"] == 1.0
     assert summary == json.loads((tmp_path / "local" / "summary.json").read_text())

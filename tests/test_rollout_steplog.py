@@ -14,9 +14,17 @@ import gymnasium as gym
 import pytest
 
 from webtwin.envs.cli import main
+from webtwin.envs.launcher import store as run_store
 from webtwin.envs.launcher.runner import EpisodeOutcome
-from webtwin.envs.launcher.steplog import CARRIED, StepLog, compress, read_steps
-from webtwin.envs.launcher.store import CommitQueue, RunStore
+from webtwin.envs.launcher.steplog import CARRIED, StepLog, compress, parse_steps
+from webtwin.envs.launcher.store import (
+    CommitQueue,
+    RunStore,
+    RunStoreError,
+    read_episodes,
+    read_steps,
+    steps_bytes,
+)
 
 ENV = "webtwin/mail-text-v0"
 
@@ -25,14 +33,8 @@ def observation(url: str, page: str, error: str = "") -> dict[str, Any]:
     return {"url": url, "page": page, "last_action_error": error, "goal": "g"}
 
 
-def written(log: StepLog, tmp_path: Path) -> Path:
-    path = tmp_path / "steps.jsonl.gz"
-    path.write_bytes(log.compress())
-    return path
-
-
 # -- the format ----------------------------------------------------------------------------
-def test_unchanged_fields_are_left_out_and_read_back(tmp_path: Path) -> None:
+def test_unchanged_fields_are_left_out_and_read_back() -> None:
     steps = [(None, None, observation("u/1", "Inbox", ""), "s/0000.png"),
              ("noop()", 0.0, observation("u/1", "Inbox", ""), "s/0000.png"),
              ("click('9')", 0.0, observation("u/1", "Inbox", "no element 9"), "s/0000.png"),
@@ -46,7 +48,7 @@ def test_unchanged_fields_are_left_out_and_read_back(tmp_path: Path) -> None:
     assert json.loads(lines[3]) == {"step": 3, "action": "click('9')", "reward": 0.0}
     assert set(json.loads(lines[2])) == {"step", "action", "reward", "last_action_error"}
     assert set(json.loads(lines[0])) == {"step", *CARRIED}
-    read = read_steps(written(log, tmp_path))
+    read = parse_steps(log.compress())
     assert [entry["step"] for entry in read] == list(range(len(steps)))
     for entry, (action, reward, obs, shot) in zip(read, steps, strict=True):
         assert entry.get("action") == action and entry.get("reward") == reward
@@ -57,10 +59,11 @@ def test_unchanged_fields_are_left_out_and_read_back(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("reward", [0.0, -1.5, 1e-300, 1e300, math.inf, -math.inf, None])
 def test_lines_are_what_json_dumps_writes(reward: float | None) -> None:
-    log = StepLog()
+    log = StepLog("mail|7|é \"x\"|0")
     log.add(0, observation("http://x/é", "a\n\"b\"\t\\ \u2028 😀"))
     log.add(1, observation("http://x/é", "c"), "fill('3', \"ä\")", reward)
-    expected = [{"step": 0, "url": "http://x/é", "last_action_error": "",
+    expected = [{"episode": "mail|7|é \"x\"|0", "step": 0, "url": "http://x/é",
+                 "last_action_error": "",
                  "page": "a\n\"b\"\t\\ \u2028 😀"},
                 {"step": 1, "action": "fill('3', \"ä\")", "reward": reward, "page": "c"}]
     assert log.lines() == [json.dumps(entry, ensure_ascii=False) for entry in expected]
@@ -79,7 +82,7 @@ def test_a_rollout_s_step_log_reads_back_as_the_env_s_observations(tmp_path: Pat
     assert main(["rollout", "--env", ENV, "--num-envs", "1", "--max-steps", "12", "--policy",
                  "rollout_policies:RandomAndNoop", "--episodes", "1", "--out", str(tmp_path)]) == 0
     record = json.loads((tmp_path / "episodes.jsonl").read_text())
-    read = read_steps(tmp_path / record["steps_file"])
+    read = read_steps(tmp_path, record)
     env = gym.make(ENV, max_episode_steps=12)
     observations = [env.reset(seed=record["seed"])[0]]
     observations += [env.step(action)[0] for action in record["actions"]]
@@ -88,7 +91,7 @@ def test_a_rollout_s_step_log_reads_back_as_the_env_s_observations(tmp_path: Pat
     for entry, obs in zip(read, observations, strict=True):
         assert (entry["url"], entry["last_action_error"], entry["page"]) == \
             (obs["url"], obs["last_action_error"], obs["page"])
-    lines = gzip.decompress((tmp_path / record["steps_file"]).read_bytes()).decode()
+    lines = gzip.decompress(steps_bytes(tmp_path, record)).decode()
     kept = [set(json.loads(line)) for line in lines.splitlines()]
     assert {"step", "action", "reward"} in kept  # a step that changed nothing
     assert any("page" in keys for keys in kept[1:])  # and one that did
@@ -96,25 +99,84 @@ def test_a_rollout_s_step_log_reads_back_as_the_env_s_observations(tmp_path: Pat
 
 # -- group commits -------------------------------------------------------------------------
 def outcome(index: int, page: str = "") -> EpisodeOutcome:
-    log = StepLog()
+    log = StepLog(f"e{index}")
     log.add(0, observation("u", page or f"page {index}"))
-    record = {"id": f"e{index}", "index": index, "success": False, "steps": 0,
-              "steps_file": f"steps/e{index}.jsonl.gz"}
+    record = {"id": f"e{index}", "index": index, "success": False, "steps": 0}
     return EpisodeOutcome(record, log.text())
 
 
-def test_groups_commit_in_the_order_put_with_their_steps_files(tmp_path: Path) -> None:
+def test_groups_commit_in_the_order_put_with_their_step_logs(tmp_path: Path) -> None:
     store = RunStore(tmp_path, {"p": 1})
     commits = CommitQueue(store, depth=3, group=2, linger=60.0)
     for index in range(7):  # the last group is short: closing commits it without waiting
         commits.put(outcome(index))
     commits.close()
     store.close()
-    lines = (tmp_path / "episodes.jsonl").read_text().splitlines()
-    assert [json.loads(line)["id"] for line in lines] == [f"e{i}" for i in range(7)]
-    for index in range(7):
-        assert read_steps(tmp_path / f"steps/e{index}.jsonl.gz")[0]["page"] == f"page {index}"
+    records = [json.loads(line) for line in (tmp_path / "episodes.jsonl").read_text().splitlines()]
+    assert [record["id"] for record in records] == [f"e{i}" for i in range(7)]
+    for index, record in enumerate(records):
+        assert read_steps(tmp_path, record)[0]["page"] == f"page {index}"
+    # one part, the step logs back to back in commit order: `zcat` reads them all
+    assert {record["steps_file"] for record in records} == {"steps/part-0000.jsonl.gz"}
+    part = (tmp_path / "steps" / "part-0000.jsonl.gz").read_bytes()
+    assert part == b"".join(outcome(index).steps_gz for index in range(7))
+    episodes = [json.loads(line).get("episode") for line in gzip.decompress(part).splitlines()]
+    assert episodes == [f"e{i}" for i in range(7)]
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def committed(out: Path, indexes: range, resume: bool = False) -> dict[str, dict[str, Any]]:
+    """Commit `outcome(i)` for each index in a store at `out`; returns every record."""
+    store = RunStore(out, {"p": 1}, resume=resume)
+    for index in indexes:
+        store.commit(outcome(index))
+    store.close()
+    return read_episodes(out / "episodes.jsonl")
+
+
+def test_a_resumed_run_cuts_what_a_crash_left_in_its_parts_and_starts_a_new_one(
+        tmp_path: Path) -> None:
+    committed(tmp_path, range(3))
+    part = tmp_path / "steps" / "part-0000.jsonl.gz"
+    size = part.stat().st_size
+    with part.open("ab") as handle:  # a crash after a step log was written, before its record
+        handle.write(outcome(3).steps_gz[:-5])
+    orphan = tmp_path / "steps" / "part-0001.jsonl.gz"  # a part whose episodes never committed
+    orphan.write_bytes(outcome(4).steps_gz)
+    records = committed(tmp_path, range(3, 6), resume=True)
+    assert part.stat().st_size == size
+    assert [records[f"e{i}"]["steps_file"] for i in range(6)] == \
+        ["steps/part-0000.jsonl.gz"] * 3 + ["steps/part-0001.jsonl.gz"] * 3
+    assert orphan.read_bytes() == b"".join(outcome(i).steps_gz for i in range(3, 6))
+    for index in range(6):
+        assert read_steps(tmp_path, records[f"e{index}"])[0]["page"] == f"page {index}"
+
+
+def test_a_part_shorter_than_its_records_is_an_error(tmp_path: Path) -> None:
+    committed(tmp_path, range(2))
+    part = tmp_path / "steps" / "part-0000.jsonl.gz"
+    part.write_bytes(part.read_bytes()[:-1])
+    with pytest.raises(RunStoreError, match="changed outside the launcher"):
+        RunStore(tmp_path, {"p": 1}, resume=True)
+
+
+def test_a_full_part_is_followed_by_a_new_one(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run_store, "PART_BYTES", 2 * len(outcome(0).steps_gz))
+    records = committed(tmp_path, range(5))
+    assert [records[f"e{i}"]["steps_file"][-13:] for i in range(5)] == \
+        ["0000.jsonl.gz"] * 2 + ["0001.jsonl.gz"] * 2 + ["0002.jsonl.gz"]
+    assert [records[f"e{i}"]["steps_offset"] for i in range(5)] == \
+        [0, len(outcome(0).steps_gz), 0, len(outcome(2).steps_gz), 0]
+    for index in range(5):
+        assert read_steps(tmp_path, records[f"e{index}"])[0]["page"] == f"page {index}"
+
+
+def test_a_step_log_from_before_parts_is_read_from_its_own_file(tmp_path: Path) -> None:
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "e1.jsonl.gz").write_bytes(outcome(1).steps_gz)
+    record = {"id": "e1", "steps_file": "steps/e1.jsonl.gz"}
+    assert read_steps(tmp_path, record)[0]["page"] == "page 1"
 
 
 def test_an_outcome_is_compressed_once_and_crosses_processes_compressed() -> None:

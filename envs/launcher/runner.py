@@ -153,7 +153,7 @@ def run_episode(env: gym.Env[Any, Any], policy: Policy, spec: EpisodeSpec) -> Ep
     record = _start_record(spec, observation, info)
     actions, rewards, errors = record["actions"], record["rewards"], record["errors"]
     shots = _screenshots(env, spec)
-    log = StepLog()
+    log = StepLog(spec.episode_id)
     log.add(0, observation, screenshot=shots.take(0) if shots else None)
     act, step, add = policy.act, env.step, log.add
     clock = time.perf_counter  # allow-nondeterminism: reported durations only
@@ -194,7 +194,7 @@ def _start_record(spec: EpisodeSpec, observation: dict[str, str], info: dict[str
             "seed": spec.seed, "task": spec.task, "task_id": info["task_id"],
             "instance": spec.instance_key, "repeat": spec.repeat,
             "instruction": observation["goal"], "actions": [], "rewards": [], "errors": [],
-            "steps": 0, "steps_file": f"{STEPS_DIR}/{safe_name(spec.episode_id)}.jsonl.gz"}
+            "steps": 0}
 
 
 def _finish_record(record: dict[str, Any], policy: Policy, info: dict[str, Any],

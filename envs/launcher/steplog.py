@@ -1,13 +1,14 @@
-"""An episode's step log, `steps/<episode>.jsonl.gz`: how it is written and read back.
+"""An episode's step log: how it is written and read back (`launcher.store` says where).
 
-One JSON object per line, step 0 (the reset) first. Every line has `step`; the lines after
-the first also have the `action` taken and its `reward`. The observation fields `url`,
+One JSON object per line, step 0 (the reset) first, which also names the `episode` (so the
+logs of a part, read with `zcat`, say whose steps follow). Every line has `step`; the lines
+after the first also have the `action` taken and its `reward`. The observation fields `url`,
 `last_action_error`, `page` and, for browser envs, `screenshot` (a PNG path relative to the
 run directory) are written only when they differ from the previous line's: step 0 has all of
 them, and a step that changes nothing (`noop()`, a refused action repeated, a wait) is just
-`{"step": 7, "action": "noop()", "reward": 0.0}`. `read_steps` carries the fields forward, so
-a reader sees every step's full observation. gzip with a fixed header (mtime 0), so the same
-episode gives the same bytes.
+`{"step": 7, "action": "noop()", "reward": 0.0}`. `parse_steps` carries the fields forward,
+so a reader sees every step's full observation. Stored as one gzip member with a fixed header
+(mtime 0), so the same episode gives the same bytes.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import gzip
 import json
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-__all__ = ["CARRIED", "COMPRESS_LEVEL", "StepLog", "compress", "read_steps"]
+__all__ = ["CARRIED", "COMPRESS_LEVEL", "StepLog", "compress", "parse_steps"]
 
 CARRIED = ("url", "last_action_error", "screenshot", "page")
 """The fields a line holds only when they changed since the previous line."""
@@ -45,6 +45,7 @@ class StepLog:
     """An episode's steps as they happen; `compress` writes them as a step log. `add` runs
     every env step, so it only keeps the values; the lines are written once, at the end."""
 
+    episode: str | None = None  # the episode's id, written in step 0's line
     steps: list[_Step] = field(default_factory=list)
 
     def add(self, step: int, observation: dict[str, Any], action: str | None = None,
@@ -61,6 +62,8 @@ class StepLog:
         lines = []
         for step, action, reward, fields in self.steps:
             line = f'{{"step": {int(step)}'
+            if step == 0 and self.episode is not None:
+                line = f'{{"episode": {_STRING(self.episode)}, "step": 0'
             if action is not None:
                 line += f', "action": {_STRING(action)}, "reward": {_number(reward)}'
             if fields != last:
@@ -93,12 +96,12 @@ def _number(value: float | None) -> str:
     return _ENCODE(value)  # NaN, Infinity, None (null) and anything else, as json writes it
 
 
-def read_steps(path: Path) -> list[dict[str, Any]]:
-    """A step log's lines with every step's full observation (the fields a line left out
-    because they were unchanged are filled in from the line before)."""
+def parse_steps(stored: bytes) -> list[dict[str, Any]]:
+    """A stored step log's lines with every step's full observation (the fields a line left
+    out because they were unchanged are filled in from the line before)."""
     carried: dict[str, Any] = {}
     steps = []
-    for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines():
+    for line in gzip.decompress(stored).decode("utf-8").splitlines():
         entry = json.loads(line)
         carried.update((name, entry[name]) for name in CARRIED if name in entry)
         steps.append({**entry, **carried})

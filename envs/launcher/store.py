@@ -3,47 +3,62 @@
 Layout of `--out DIR`:
 - `run.json`: the command's parameters that define the episodes (checked on `--resume`);
 - `episodes.jsonl`: one JSON record per finished episode, appended, flushed and fsynced
-  after its files — the commit point; a torn last line (a crash mid-write) is dropped on
+  after its step log — the commit point; a torn last line (a crash mid-write) is dropped on
   resume and its episode runs again;
-- `steps/<episode>.jsonl.gz`: the episode's step log (format: `launcher.steplog`), written
-  and fsynced, with its folder, before its record, so a committed record always has its
-  steps (a steps file without a record is from an episode a crash cut short: its rerun
-  rewrites it);
+- `steps/part-NNNN.jsonl.gz`: the step logs (format: `launcher.steplog`), each a gzip member
+  appended to the run's current part; a record names its part and the member's place in it
+  (`steps_file`, `steps_offset`, `steps_length`), and `read_steps` reads it back. Parts are
+  append-only, fsynced before their records, and a new one starts with every run (and after
+  `PART_BYTES`). On resume, bytes past the last committed member of a part (episodes a crash
+  cut short) are cut off, so a part holds exactly its committed episodes, in commit order;
 - `steps/<episode>/NNNN.png` (browser envs): the episode's screenshots, written to a
-  temporary folder that is renamed into place before the steps file, so a committed record
+  temporary folder that is renamed into place before its record, so a committed record
   always has all of them (a crash leaves at most a folder of an uncommitted episode, which
   its rerun replaces);
 - `summary.json`: the summary, rewritten at the end of every run;
 - `.lock`: held (flock) while a run writes, so two runs never share a directory.
 
-Episodes are committed in groups (`CommitQueue`, on a thread of its own): the group's files
-are all written, then each is fsynced, then their folder once, then the group's records are
-appended with one fsync of `episodes.jsonl`. The folder and the log are synced once per group
-rather than once per episode, and a crash still loses only episodes that have no record yet,
-which `--resume` runs again.
+Episodes are committed in groups (`CommitQueue`, on a thread of its own): the group's step
+logs are appended to the part with one write and one fsync, then the group's records to
+`episodes.jsonl` with one write and one fsync. Two fsyncs per group rather than a file, an
+fsync and a folder entry per episode: on a 1 ms `noop()` episode those were a third of the
+launcher's time (see `bench/launcher.py`), and a run of a million episodes is a few files
+rather than a million. A crash still loses only episodes that have no record yet, which
+`--resume` runs again.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from .errors import RolloutError
 from .runner import STEPS_DIR, EpisodeOutcome
+from .steplog import parse_steps
 
-__all__ = ["CommitQueue", "RunStore", "RunStoreError", "read_episodes", "RESUME_IGNORED"]
+__all__ = ["CommitQueue", "RunStore", "RunStoreError", "StepParts", "read_episodes",
+           "read_steps", "steps_bytes", "RESUME_IGNORED", "PART_BYTES", "PER_RUN_FIELDS"]
 
 EPISODES, RUN, SUMMARY, LOCK = "episodes.jsonl", "run.json", "summary.json", ".lock"
 OURS = (EPISODES, RUN, SUMMARY, STEPS_DIR)
 RESUME_IGNORED = frozenset({"episodes", "num_envs", "contexts", "backend", "address", "base_url",
                             "timeout", "retries"})
 """Parameters a resumed run may change: how many episodes and how (and where) they are run."""
+PER_RUN_FIELDS = ("durations", "steps_file", "steps_offset", "steps_length")
+"""The record fields that may differ between two runs of one command: wall-clock durations,
+and where the step log landed (parts fill in commit order, which depends on which worker
+finishes first). The rest of a record, and the step log's bytes, are the same every time."""
+PART_BYTES = 256 << 20
+"""A run starts a new part once its current one holds this many bytes: parts stay a size that
+copies and tools handle, and a run of millions of episodes is still a handful of files."""
+_PART = re.compile(r"part-(\d{4,})\.jsonl\.gz")
 _RECORD = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
 """A record as its `episodes.jsonl` line (`json.dumps` would build this encoder per call)."""
 
@@ -67,6 +82,7 @@ class RunStore:
             _check_params(out, params, resume)
             (out / STEPS_DIR).mkdir(exist_ok=True)
             self.finished: dict[str, dict[str, Any]] = read_episodes(out / EPISODES, True)
+            self._parts = StepParts(out, self.finished.values())
             self._log: IO[bytes] = (out / EPISODES).open("ab")
         except BaseException:
             self._lock.close()
@@ -78,15 +94,20 @@ class RunStore:
         self.commit_many([outcome])
 
     def commit_many(self, outcomes: Sequence[EpisodeOutcome]) -> None:
-        """Store finished episodes durably as one group: every episode's screenshots and
-        steps file (each fsynced, their folder once), then their record lines, one fsync."""
+        """Store finished episodes durably as one group: their screenshots, their step logs
+        (appended to the current part, one fsync), then their record lines (one fsync). Each
+        record gets its step log's place (`steps_file`, `steps_offset`, `steps_length`)."""
         for outcome in outcomes:
             if outcome.episode_id in self.finished:
                 raise RunStoreError(f"episode {outcome.episode_id!r} is already in {EPISODES}")
-        for outcome in outcomes:
-            if outcome.images_dir is not None:
-                _write_folder_atomic(self.out / outcome.images_dir, outcome.images)
-        _write_durably([(self.out / o.record["steps_file"], o.steps_gz) for o in outcomes])
+        images = [(o.images_dir, o.images) for o in outcomes if o.images_dir is not None]
+        for folder, files in images:
+            _write_folder_atomic(self.out / folder, files)
+        if images:  # their renames are durable once their folder is synced
+            _fsync_dir(self.out / STEPS_DIR)
+        places = self._parts.append([o.steps_gz for o in outcomes])
+        for outcome, (name, offset, length) in zip(outcomes, places, strict=True):
+            outcome.record.update(steps_file=name, steps_offset=offset, steps_length=length)
         lines = [_RECORD(o.record) + "\n" for o in outcomes]
         self._log.write("".join(lines).encode("utf-8"))
         self._log.flush()
@@ -103,8 +124,95 @@ class RunStore:
         _write_atomic(self.out / SUMMARY, text.encode("utf-8"))
 
     def close(self) -> None:
+        self._parts.close()
         self._log.close()
         self._lock.close()
+
+
+class StepParts:
+    """A run's step logs: gzip members appended to `steps/part-NNNN.jsonl.gz`, a new part
+    per run (and after `PART_BYTES`). Opening one trims what earlier runs left: a part's
+    bytes past its last committed member are cut off, and a part with none is removed."""
+
+    def __init__(self, out: Path, records: Iterable[Mapping[str, Any]]):
+        self.out, self.folder = out, out / STEPS_DIR
+        self._number = _trim_parts(self.folder, records)  # the last part kept (-1: none)
+        self._part: IO[bytes] | None = None
+        self._name, self._size = "", 0
+
+    def append(self, logs: Sequence[bytes]) -> list[tuple[str, int, int]]:
+        """Append `logs` (compressed step logs) durably, in order; returns each one's
+        (part file relative to the run directory, offset, length)."""
+        if self._part is None or self._size >= PART_BYTES:
+            self._start_part()
+        assert self._part is not None
+        places = []
+        for log in logs:
+            places.append((self._name, self._size, len(log)))
+            self._size += len(log)
+        self._part.write(b"".join(logs))
+        self._part.flush()
+        os.fsync(self._part.fileno())
+        return places
+
+    def close(self) -> None:
+        if self._part is not None:
+            self._part.close()
+
+    def _start_part(self) -> None:
+        self.close()
+        self._number += 1
+        path = self.folder / f"part-{self._number:04d}.jsonl.gz"
+        self._part = path.open("xb")  # never an earlier run's part: they were trimmed
+        self._name, self._size = path.relative_to(self.out).as_posix(), 0
+        _fsync_dir(self.folder)  # the new name survives a crash before the next fsync
+
+
+def _trim_parts(folder: Path, records: Iterable[Mapping[str, Any]]) -> int:
+    """Cut each part down to its committed members (removing a part with none); returns the
+    highest part number kept, -1 if none."""
+    ends: dict[str, int] = {}
+    for record in records:
+        if "steps_offset" in record:
+            name = Path(record["steps_file"]).name
+            ends[name] = max(ends.get(name, 0), record["steps_offset"] + record["steps_length"])
+    kept = -1
+    for path in sorted(folder.glob("part-*.jsonl.gz")):
+        match = _PART.fullmatch(path.name)
+        if match is None:
+            continue
+        end, size = ends.get(path.name, 0), path.stat().st_size
+        if end == 0:
+            path.unlink()
+            continue
+        if size < end:
+            raise RunStoreError(f"{path} has {size} bytes but its episodes' records end at "
+                                f"{end}: it was changed outside the launcher")
+        if size > end:
+            with path.open("r+b") as handle:
+                handle.truncate(end)
+                os.fsync(handle.fileno())
+        kept = max(kept, int(match.group(1)))
+    return kept
+
+
+def steps_bytes(out: Path, record: Mapping[str, Any]) -> bytes:
+    """An episode's step log as stored (a gzip member) from the run directory `out`."""
+    path = out / record["steps_file"]
+    if "steps_offset" not in record:  # a run written before parts: one file per episode
+        return path.read_bytes()
+    with path.open("rb") as handle:
+        handle.seek(record["steps_offset"])
+        data = handle.read(record["steps_length"])
+    if len(data) != record["steps_length"]:
+        raise RunStoreError(f"{path} ends before episode {record['id']!r}'s step log")
+    return data
+
+
+def read_steps(out: Path, record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """An episode's steps with every step's full observation (`steplog.parse_steps`), from
+    the run directory `out` and the episode's record in `episodes.jsonl`."""
+    return parse_steps(steps_bytes(out, record))
 
 
 class CommitQueue:
@@ -250,34 +358,10 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _write_durably(files: Sequence[tuple[Path, bytes]]) -> None:
-    """Write every file in place, then fsync each, then each folder once (a folder holds the
-    new names: without its fsync a crash could lose a file whose data was synced). Not
-    atomic: the callers commit a file (a record that names it) only after this returns."""
-    descriptors: list[int] = []
-    try:
-        for path, data in files:
-            descriptors.append(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
-            _write_all(descriptors[-1], data)
-        for descriptor in descriptors:
-            os.fsync(descriptor)
-    finally:
-        for descriptor in descriptors:
-            os.close(descriptor)
-    for folder in sorted({path.parent for path, _ in files}):
-        _fsync_dir(folder)
-
-
-def _write_all(descriptor: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(descriptor, view):]
-
-
 def _write_folder_atomic(folder: Path, files: dict[str, bytes]) -> None:
     """Write `files` into a temporary folder, fsync, rename it to `folder` (replacing what a
     crashed attempt at the same episode left there). The rename is durable once `folder`'s
-    parent is fsynced, which `_write_durably` does for the steps file in the same folder."""
+    parent is fsynced, which `RunStore.commit_many` does before the episode's record."""
     temporary = folder.with_name(folder.name + ".tmp")
     for leftover in (temporary, folder):
         if leftover.exists():
@@ -289,7 +373,7 @@ def _write_folder_atomic(folder: Path, files: dict[str, bytes]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
     _fsync_dir(temporary)
-    os.replace(temporary, folder)  # made durable by the fsync of the steps folder after it
+    os.replace(temporary, folder)  # made durable by the caller's fsync of the steps folder
 
 
 def _fsync_dir(path: Path) -> None:
