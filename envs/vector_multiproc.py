@@ -15,7 +15,7 @@ from typing import Any
 
 from gymnasium.vector import AutoresetMode
 
-from .heap import settle_heap
+from .heap import collector_paused, settle_heap
 from .text_env import DEFAULT_MAX_STEPS, DEFAULT_STEP_SECONDS
 from .vector import TextVectorEnvBase, batch_config
 from .vector_worlds import BatchConfig, ResetResult, StepResult, WorldBatch
@@ -44,7 +44,8 @@ def _run_command(batch: WorldBatch, command: str, payload: Any) -> Any:
     if command == "reset":
         return batch.reset(*payload)
     if command == "step":
-        return batch.step(payload)
+        with collector_paused():  # a worker is ours: its shard's steps run as one batch
+            return batch.step(payload)
     if command == "call":
         name, args, kwargs = payload
         return batch.call(name, *args, **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,7 @@ from gymnasium.vector import AutoresetMode
 
 import webtwin.envs
 from webtwin.envs import WebtwinTextEnv
+from webtwin.envs.heap import collector_paused
 from webtwin.envs.text_env import text_observation_space
 from webtwin.envs.vector import TextVectorEnvBase, WebtwinTextVectorEnv
 from webtwin.envs.vector_multiproc import WebtwinTextMultiprocVectorEnv
@@ -148,6 +150,51 @@ def test_heap_is_frozen_after_the_first_full_reset_unless_asked_not_to(
     envs.reset(options={"reset_mask": np.array([True, False])})  # a partial reset: no
     assert len(calls) == (1 if freeze else 0)
     envs.close()
+
+
+def test_collector_paused_restores_the_collector_s_state() -> None:
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a failing step")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():  # off already: the caller's choice stays
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize("pause", [True, False])
+def test_steps_run_with_the_collector_paused_unless_asked_not_to(pause: bool) -> None:
+    envs = WebtwinTextVectorEnv(2, task=TASK, pause_gc=pause, max_episode_steps=3)
+    envs.reset(seed=50)
+    seen: list[bool] = []
+    world_step = envs.envs[1].step
+
+    def step(action: str) -> Any:
+        seen.append(gc.isenabled())
+        return world_step(action)
+
+    envs.envs[1].step = step  # type: ignore[method-assign]
+    for _ in range(4):  # the fourth step autoresets world 1 instead of stepping it
+        envs.step(["noop()", "noop()"])
+    assert seen == [not pause] * 3 and gc.isenabled()
+    envs.close()
+
+
+def test_pausing_the_collector_changes_no_observation_reward_or_info() -> None:
+    runs = []
+    for pause in (True, False):
+        envs = WebtwinTextVectorEnv(4, max_episode_steps=80, pause_gc=pause)
+        reset = envs.reset(seed=90)
+        steps, outcomes = _oracle_run(envs)
+        runs.append(_plain([reset, steps, outcomes]))
+        envs.close()
+    assert runs[0] == runs[1]
+    assert runs[0][2] == [1.0] * 4
 
 
 def test_step_budget_truncates_and_verifies() -> None:
