@@ -69,6 +69,19 @@ def test_lines_are_what_json_dumps_writes(reward: float | None) -> None:
     assert log.lines() == [json.dumps(entry, ensure_ascii=False) for entry in expected]
 
 
+def test_a_repeated_action_and_reward_are_written_as_json_does() -> None:
+    """Lines reuse the text of the step before's action and reward only for the same
+    objects: equal values with another text (-0.0 and 0.0, 1 and 1.0) are written anew."""
+    log = StepLog()
+    log.add(0, observation("u", "p"))
+    rewards: list[Any] = [0.0, 0.0, -0.0, 0.0, 1, 1.0, 1.0, math.nan]
+    for step, reward in enumerate(rewards, 1):
+        log.add(step, observation("u", "p"), "noop()", reward)
+    assert log.lines()[1:] == [json.dumps({"step": step, "action": "noop()", "reward": reward})
+                               for step, reward in enumerate(rewards, 1)]
+    assert log.text() == ("\n".join(log.lines()) + "\n").encode() and StepLog().text() == b""
+
+
 def test_nan_reward_is_written_as_json_does() -> None:
     log = StepLog()
     log.add(0, observation("u", "p"))

@@ -57,15 +57,20 @@ class StepLog:
     def lines(self) -> list[str]:
         """Each step as the line `json.dumps` would write for `{"step", "action", "reward",
         <each CARRIED field that changed since the step before>}`. Most steps change none of
-        them (one tuple comparison)."""
+        them (one tuple comparison), and most repeat the step before's action and reward (the
+        same objects: their text is reused)."""
         last: tuple[str | None, ...] = _UNSET
         lines = []
+        acted: tuple[object, object, str] = (None, None, "")  # last action, reward, their text
         for step, action, reward, fields in self.steps:
             line = f'{{"step": {int(step)}'
             if step == 0 and self.episode is not None:
                 line = f'{{"episode": {_STRING(self.episode)}, "step": 0'
             if action is not None:
-                line += f', "action": {_STRING(action)}, "reward": {_number(reward)}'
+                if action is not acted[0] or reward is not acted[1]:
+                    acted = (action, reward,
+                             f', "action": {_STRING(action)}, "reward": {_number(reward)}')
+                line += acted[2]
             if fields != last:
                 line += "".join(f', "{name}": {_STRING(value)}' for name, value, before
                                 in zip(CARRIED, fields, last, strict=True)
@@ -77,7 +82,8 @@ class StepLog:
 
     def text(self) -> bytes:
         """The step log, uncompressed (UTF-8 JSON lines)."""
-        return "".join(line + "\n" for line in self.lines()).encode("utf-8")
+        lines = self.lines()
+        return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
     def compress(self) -> bytes:
         """The step log as stored: `compress(self.text())`."""
