@@ -228,11 +228,10 @@ class WebtwinTextVectorEnv(InProcessVectorEnv):
     - `pause_gc`: run each `step` (all its worlds' steps, and their autoresets) with the
       cyclic garbage collector paused, and let it collect once afterwards
       (`heap.collector_paused`): objects that live for part of the batch are then never
-      walked by it. 3-6% less CPU
-      per step with 100-1,000 mail worlds, and what makes this env faster than
-      `SyncVectorEnv` over the same worlds (which steps them one `step` call at a time). The
-      pause is process-wide while a step runs: another thread's reference cycles wait for it.
-      False (as `freeze_heap=False`) leaves the collector alone.
+      walked by it. 3-6% less CPU per step with 100-1,000 mail worlds; with `freeze_heap`,
+      what makes this env faster than `SyncVectorEnv` over 1,000 worlds (see the README's
+      benchmarks). The pause is process-wide while a step runs: another thread's reference
+      cycles wait for it. False (as `freeze_heap=False`) leaves the collector alone.
 
     ## Autoreset
     - `NEXT_STEP`: the step after a world's terminal step ignores its action, resets it and
